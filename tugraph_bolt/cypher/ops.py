@@ -1,0 +1,626 @@
+"""Cypher operators over plain values: equality, comparison, ordering, arithmetic, logic.
+
+Pure functions, no graph access. Three-valued logic: `None` is Cypher's null/unknown.
+
+>>> equals(1, 1.0), equals([1, None], [1, 2]), equals(1, '1')
+(True, None, False)
+>>> lt(1, 'a') is None, lt(float('nan'), 1)
+(True, False)
+>>> sorted([None, 'b', 2, [1]], key=order_key)
+[[1], 'b', 2, None]
+>>> add(9223372036854775807, 1)
+Traceback (most recent call last):
+...
+tugraph_bolt.errors.CypherArithmeticError: integer overflow: 9223372036854775807 + 1
+
+Python's `bool` is an `int`, so every numeric test here excludes booleans first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from tugraph_bolt import values as V
+from tugraph_bolt.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
+
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+_NANOS = 1_000_000_000
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def is_nan(v) -> bool:
+    return isinstance(v, float) and v != v
+
+
+def check_int(value: int, what: str) -> int:
+    """Raise the Cypher overflow error when a Python int left the 64-bit range."""
+    if value < INT_MIN or value > INT_MAX:
+        raise CypherArithmeticError(f"integer overflow: {what}", detail="IntegerOverflow")
+    return value
+
+
+def type_name(v) -> str:
+    """The Cypher type name used in error messages (Neo4j spelling)."""
+    if v is None:
+        return "Null"
+    if isinstance(v, bool):
+        return "Boolean"
+    if isinstance(v, int):
+        return "Integer"
+    if isinstance(v, float):
+        return "Float"
+    if isinstance(v, str):
+        return "String"
+    if isinstance(v, (bytes, bytearray)):
+        return "ByteArray"
+    if isinstance(v, (list, tuple)):
+        return "List"
+    if isinstance(v, dict):
+        return "Map"
+    return type(v).__name__
+
+
+def type_error(message: str) -> CypherTypeError:
+    return CypherTypeError(message, detail="InvalidArgumentType")
+
+
+# --- temporal helpers ------------------------------------------------------------------
+# Comparison of temporal values only needs their fields; arithmetic is temporal.py's.
+
+
+def _time_utc_nanos(t: V.Time) -> int:
+    return t.nanos - t.offset_seconds * _NANOS
+
+
+def _duration_nanos(d: V.Duration) -> int:
+    return d.seconds * _NANOS + d.nanos
+
+
+def _temporal_sort_fields(v) -> tuple:
+    """Fields that order values of one temporal type (instants for zoned types)."""
+    if isinstance(v, V.Date):
+        return (v.days,)
+    if isinstance(v, V.LocalTime):
+        return (v.nanos,)
+    if isinstance(v, V.Time):
+        return (_time_utc_nanos(v), v.offset_seconds)
+    if isinstance(v, V.LocalDateTime):
+        return (v.seconds, v.nanos)
+    if isinstance(v, V.DateTime):
+        return (v.seconds, v.nanos, v.offset_seconds, v.tz_id or "")
+    if isinstance(v, V.Duration):
+        return (v.months, v.days, _duration_nanos(v))
+    raise TypeError(v)
+
+
+def _temporal_equal_fields(v) -> tuple:
+    # Zoned values are equal when they denote the same instant.
+    if isinstance(v, V.Time):
+        return (_time_utc_nanos(v),)
+    if isinstance(v, V.DateTime):
+        return (v.seconds, v.nanos)
+    return _temporal_sort_fields(v)
+
+
+# --- equality ------------------------------------------------------------------------
+
+
+def equals(a, b):
+    """Cypher `=`: True, False, or None (unknown)."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b if isinstance(a, bool) and isinstance(b, bool) else False
+    if is_number(a):
+        return is_number(b) and a == b  # NaN = NaN is false, as in IEEE
+    if isinstance(a, str):
+        return isinstance(b, str) and a == b
+    if isinstance(a, (list, tuple)):
+        if not isinstance(b, (list, tuple)):
+            return False
+        if len(a) != len(b):
+            return False
+        return _all_equal(zip(a, b, strict=True))
+    if isinstance(a, dict):
+        if not isinstance(b, dict) or a.keys() != b.keys():
+            return False
+        return _all_equal((a[k], b[k]) for k in a)
+    if isinstance(a, V.Node):
+        return isinstance(b, V.Node) and a.id == b.id
+    if isinstance(a, V.Relationship):
+        return isinstance(b, V.Relationship) and a.id == b.id
+    if isinstance(a, V.Path):
+        return isinstance(b, V.Path) and _path_ids(a) == _path_ids(b)
+    if isinstance(a, V.TEMPORAL_TYPES):
+        return type(a) is type(b) and _temporal_equal_fields(a) == _temporal_equal_fields(b)
+    if isinstance(a, V.Point):
+        return isinstance(b, V.Point) and (a.srid, a.x, a.y, a.z) == (b.srid, b.x, b.y, b.z)
+    if isinstance(a, (bytes, bytearray)):
+        return isinstance(b, (bytes, bytearray)) and bytes(a) == bytes(b)
+    return False
+
+
+def _all_equal(pairs) -> bool | None:
+    # Any definite inequality wins over unknowns: [1, null] = [2, null] is false.
+    unknown = False
+    for x, y in pairs:
+        r = equals(x, y)
+        if r is False:
+            return False
+        if r is None:
+            unknown = True
+    return None if unknown else True
+
+
+def not_equals(a, b):
+    return not_(equals(a, b))
+
+
+def _path_ids(p: V.Path) -> tuple:
+    return tuple(n.id for n in p.nodes), tuple(r.id for r in p.relationships)
+
+
+# --- comparability (<, <=, >, >=) -----------------------------------------------------
+
+_UNORDERED = "unordered"  # both comparable but NaN involved: every comparison is false
+
+
+def _cmp(a, b):
+    """-1 / 0 / 1, None (incomparable or unknown), or _UNORDERED (NaN)."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        if isinstance(a, bool) and isinstance(b, bool):
+            return (a > b) - (a < b)
+        return None
+    if is_number(a):
+        if not is_number(b):
+            return None
+        if is_nan(a) or is_nan(b):
+            return _UNORDERED
+        return (a > b) - (a < b)
+    if isinstance(a, str):
+        if not isinstance(b, str):
+            return None
+        return (a > b) - (a < b)
+    if isinstance(a, (list, tuple)):
+        if not isinstance(b, (list, tuple)):
+            return None
+        for x, y in zip(a, b, strict=False):
+            r = _cmp(x, y)
+            if r != 0:
+                return r
+        return (len(a) > len(b)) - (len(a) < len(b))
+    if isinstance(a, V.TEMPORAL_TYPES) and not isinstance(a, V.Duration):
+        if type(a) is not type(b):
+            return None
+        fa, fb = _temporal_equal_fields(a), _temporal_equal_fields(b)
+        return (fa > fb) - (fa < fb)
+    return None
+
+
+def compare(a, b):
+    """-1, 0 or 1 when a and b are comparable, else None (also for NaN operands)."""
+    r = _cmp(a, b)
+    return None if r == _UNORDERED else r
+
+
+def _relation(a, b, test):
+    r = _cmp(a, b)
+    if r is None:
+        return None
+    if r == _UNORDERED:
+        return False
+    return test(r)
+
+
+def lt(a, b):
+    return _relation(a, b, lambda r: r < 0)
+
+
+def le(a, b):
+    return _relation(a, b, lambda r: r <= 0)
+
+
+def gt(a, b):
+    return _relation(a, b, lambda r: r > 0)
+
+
+def ge(a, b):
+    return _relation(a, b, lambda r: r >= 0)
+
+
+# --- orderability (ORDER BY, min/max) -------------------------------------------------
+# Ascending global order: map < node < relationship < list < path < point < datetime <
+# localdatetime < date < time < localtime < duration < string < boolean < number < null.
+
+_RANK_MAP, _RANK_NODE, _RANK_REL, _RANK_LIST, _RANK_PATH, _RANK_POINT = range(6)
+_TEMPORAL_RANK = {
+    V.DateTime: 6,
+    V.LocalDateTime: 7,
+    V.Date: 8,
+    V.Time: 9,
+    V.LocalTime: 10,
+    V.Duration: 11,
+}
+_RANK_BYTES, _RANK_STRING, _RANK_BOOL, _RANK_NUMBER, _RANK_NULL = 12, 13, 14, 15, 16
+
+
+def order_key(v) -> tuple:
+    """A key under which `sorted` gives Cypher's ascending ORDER BY order.
+
+    Nulls sort last ascending; reverse=True puts them first, as Cypher's DESC does.
+    NaN sorts above every other number.
+    """
+    if v is None:
+        return (_RANK_NULL,)
+    if isinstance(v, bool):
+        return (_RANK_BOOL, v)
+    if isinstance(v, (int, float)):
+        return (_RANK_NUMBER, 1, 0) if v != v else (_RANK_NUMBER, 0, v)
+    if isinstance(v, str):
+        return (_RANK_STRING, v)
+    if isinstance(v, (list, tuple)):
+        return (_RANK_LIST, tuple(order_key(x) for x in v))
+    if isinstance(v, dict):
+        return (_RANK_MAP, tuple((k, order_key(v[k])) for k in sorted(v)))
+    if isinstance(v, V.Node):
+        return (_RANK_NODE, v.id)
+    if isinstance(v, V.Relationship):
+        return (_RANK_REL, v.id)
+    if isinstance(v, V.Path):
+        return (_RANK_PATH, _path_ids(v))
+    if isinstance(v, V.TEMPORAL_TYPES):
+        return (_TEMPORAL_RANK[type(v)], _temporal_sort_fields(v))
+    if isinstance(v, V.Point):
+        return (_RANK_POINT, (v.srid, v.x, v.y, v.z if v.z is not None else 0.0))
+    if isinstance(v, (bytes, bytearray)):
+        return (_RANK_BYTES, bytes(v))
+    raise TypeError(f"unorderable value {v!r}")
+
+
+class Descending:
+    """Wraps an order key to invert it, for mixed ASC/DESC sort keys in one tuple."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __lt__(self, other: Descending) -> bool:
+        return other.key < self.key
+
+    def __gt__(self, other: Descending) -> bool:
+        return other.key > self.key
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Descending) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+# --- equivalence (DISTINCT, grouping) -------------------------------------------------
+
+
+def group_key(v):
+    """A hashable key under which equivalent values collide.
+
+    Equivalence is equality except that null ~ null and NaN ~ NaN; 1 ~ 1.0.
+    """
+    if v is None:
+        return ("null",)
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, (int, float)):
+        return ("nan",) if v != v else ("num", v)
+    if isinstance(v, str):
+        return ("str", v)
+    if isinstance(v, (list, tuple)):
+        return ("list", tuple(group_key(x) for x in v))
+    if isinstance(v, dict):
+        return ("map", tuple((k, group_key(v[k])) for k in sorted(v)))
+    if isinstance(v, V.Node):
+        return ("node", v.id)
+    if isinstance(v, V.Relationship):
+        return ("rel", v.id)
+    if isinstance(v, V.Path):
+        return ("path", _path_ids(v))
+    if isinstance(v, V.TEMPORAL_TYPES):
+        return (type(v).__name__, _temporal_equal_fields(v))
+    if isinstance(v, V.Point):
+        return ("point", v.srid, v.x, v.y, v.z)
+    if isinstance(v, (bytes, bytearray)):
+        return ("bytes", bytes(v))
+    raise TypeError(f"ungroupable value {v!r}")
+
+
+# --- boolean logic ---------------------------------------------------------------------
+
+
+def _check_bool(v, op: str):
+    if v is not None and not isinstance(v, bool):
+        raise type_error(f"{op} expects a Boolean, got {type_name(v)}: {v!r}")
+
+
+def not_(a):
+    _check_bool(a, "NOT")
+    return None if a is None else not a
+
+
+def and_(a, b):
+    _check_bool(a, "AND")
+    _check_bool(b, "AND")
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def or_(a, b):
+    _check_bool(a, "OR")
+    _check_bool(b, "OR")
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+def xor(a, b):
+    _check_bool(a, "XOR")
+    _check_bool(b, "XOR")
+    if a is None or b is None:
+        return None
+    return a != b
+
+
+def is_truthy(v) -> bool:
+    """WHERE keeps a row only when its predicate is exactly true."""
+    return v is True
+
+
+# --- list membership and string predicates -----------------------------------------------
+
+
+def in_list(x, items):
+    """Cypher `x IN list`: True, False or None when only unknown comparisons remain."""
+    if items is None:
+        return None
+    if not isinstance(items, (list, tuple)):
+        raise type_error(f"IN expects a List on its right, got {type_name(items)}")
+    unknown = False
+    for item in items:
+        r = equals(x, item)
+        if r is True:
+            return True
+        if r is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _strings(a, b) -> bool:
+    return isinstance(a, str) and isinstance(b, str)
+
+
+def starts_with(a, b):
+    return a.startswith(b) if _strings(a, b) else None
+
+
+def ends_with(a, b):
+    return a.endswith(b) if _strings(a, b) else None
+
+
+def contains(a, b):
+    return (b in a) if _strings(a, b) else None
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.DOTALL if pattern.startswith("(?s)") else 0)
+    except re.error as e:
+        raise CypherArgumentError(f"invalid regular expression {pattern!r}: {e}",
+                                  detail="InvalidArgumentValue") from None
+
+
+def regex_match(a, pattern):
+    """Cypher `=~`: the whole string must match (Java's String.matches)."""
+    if not _strings(a, pattern):
+        return None
+    return _regex(pattern).fullmatch(a) is not None
+
+
+# --- arithmetic ------------------------------------------------------------------------
+
+
+def _temporal_op(name: str):
+    from tugraph_bolt.cypher import temporal  # lazy: temporal imports ops
+
+    return getattr(temporal, name)
+
+
+def _is_temporal(v) -> bool:
+    return isinstance(v, V.TEMPORAL_TYPES)
+
+
+def _bad_operands(op: str, a, b) -> CypherTypeError:
+    return type_error(f"cannot apply {op} to {type_name(a)} and {type_name(b)}")
+
+
+def add(a, b):
+    if isinstance(a, (list, tuple)):
+        return list(a) + (list(b) if isinstance(b, (list, tuple)) else [b])
+    if isinstance(b, (list, tuple)):
+        return [a] + list(b)
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        if isinstance(a, int) and isinstance(b, int):
+            return check_int(a + b, f"{a} + {b}")
+        return float(a) + float(b)
+    if isinstance(a, str) and (isinstance(b, str) or is_number(b)):
+        return a + (b if isinstance(b, str) else to_string_form(b))
+    if isinstance(b, str) and is_number(a):
+        return to_string_form(a) + b
+    if _is_temporal(a) and _is_temporal(b):
+        if isinstance(a, V.Duration) or isinstance(b, V.Duration):
+            return _temporal_op("add")(a, b)
+    raise _bad_operands("+", a, b)
+
+
+def sub(a, b):
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        if isinstance(a, int) and isinstance(b, int):
+            return check_int(a - b, f"{a} - {b}")
+        return float(a) - float(b)
+    if _is_temporal(a) and isinstance(b, V.Duration):
+        return _temporal_op("subtract")(a, b)
+    raise _bad_operands("-", a, b)
+
+
+def mul(a, b):
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        if isinstance(a, int) and isinstance(b, int):
+            return check_int(a * b, f"{a} * {b}")
+        return _float_result(lambda: float(a) * float(b))
+    if isinstance(a, V.Duration) and is_number(b):
+        return _temporal_op("multiply")(a, b)
+    if is_number(a) and isinstance(b, V.Duration):
+        return _temporal_op("multiply")(b, a)
+    raise _bad_operands("*", a, b)
+
+
+def _truncating_quotient(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def div(a, b):
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        if isinstance(a, int) and isinstance(b, int):
+            if b == 0:
+                raise CypherArithmeticError("/ by zero", detail="DivisionByZero")
+            return check_int(_truncating_quotient(a, b), f"{a} / {b}")
+        return float_divide(float(a), float(b))
+    if isinstance(a, V.Duration) and is_number(b):
+        return _temporal_op("divide")(a, b)
+    raise _bad_operands("/", a, b)
+
+
+def float_divide(a: float, b: float) -> float:
+    if b == 0.0:
+        if a == 0.0 or a != a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def mod(a, b):
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        if isinstance(a, int) and isinstance(b, int):
+            if b == 0:
+                raise CypherArithmeticError("% by zero", detail="DivisionByZero")
+            return a - b * _truncating_quotient(a, b)  # sign follows the dividend
+        try:
+            return math.fmod(float(a), float(b))
+        except ValueError:
+            return math.nan
+    raise _bad_operands("%", a, b)
+
+
+def pow_(a, b):
+    """Cypher `^`: always a float."""
+    if a is None or b is None:
+        return None
+    if not (is_number(a) and is_number(b)):
+        raise _bad_operands("^", a, b)
+    x, y = float(a), float(b)
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        # Only reached with |x| > 1 and large y; the sign is that of x^(odd y).
+        negative = x < 0 and y.is_integer() and int(y) % 2 == 1
+        return -math.inf if negative else math.inf
+    except ValueError:
+        if x == 0.0 and y < 0:
+            negative = math.copysign(1.0, x) < 0 and y.is_integer() and int(y) % 2 == 1
+            return -math.inf if negative else math.inf
+        return math.nan
+
+
+pow = pow_  # noqa: A001 - the executor looks operators up by name
+
+
+def neg(a):
+    if a is None:
+        return None
+    if isinstance(a, bool):
+        raise type_error("cannot negate a Boolean")
+    if isinstance(a, int):
+        return check_int(-a, f"-({a})")
+    if isinstance(a, float):
+        return -a
+    if isinstance(a, V.Duration):
+        return _temporal_op("multiply")(a, -1)
+    raise type_error(f"cannot negate {type_name(a)}")
+
+
+def pos(a):
+    if a is None or is_number(a) or isinstance(a, V.Duration):
+        return a
+    raise type_error(f"unary + expects a number, got {type_name(a)}")
+
+
+def _float_result(compute) -> float:
+    try:
+        return compute()
+    except OverflowError:
+        return math.inf
+
+
+def to_string_form(v) -> str:
+    """How toString() and string concatenation spell a number or boolean."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return format_float(v)
+    if isinstance(v, str):
+        return v
+    raise type_error(f"cannot convert {type_name(v)} to a String")
+
+
+def format_float(f: float) -> str:
+    """Java's Double.toString spelling, as Neo4j prints floats: 1.0, 1.0E10, NaN."""
+    if f != f:
+        return "NaN"
+    if f in (math.inf, -math.inf):
+        return "Infinity" if f > 0 else "-Infinity"
+    if f == 0.0:
+        return "-0.0" if math.copysign(1.0, f) < 0 else "0.0"
+    if 1e-3 <= abs(f) < 1e7:
+        text = repr(f)  # repr stays positional in this range
+        return text if "." in text else text + ".0"
+    # Shortest round-tripping digits (repr), written with one digit before the point.
+    sign, digits, exponent = Decimal(repr(f)).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    scientific = len(digits) + exponent - 1
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{scientific}"

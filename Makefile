@@ -1,0 +1,39 @@
+# tugraph-bolt: every target creates .venv and installs what it needs by itself.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv run test test-quick tck bench lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Start a local three-node cluster from the seed's configs, show it working, keep it running.
+run: $(STAMP)
+	$(PY) examples/run_cluster.py $(ARGS)
+
+## The whole test suite: unit tiers, Cypher, the TCK, in-process clusters, real processes.
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup -q -ra tests
+
+## The fast loop: everything but the TCK and the slow process/cluster tests.
+test-quick: $(STAMP)
+	$(PY) -m pytest -q -m "not slow and not tck and not docker" tests
+
+tck: $(STAMP)
+	$(PY) -m pytest -n 2 -q -m tck tests/tck
+
+bench: $(STAMP)
+	$(PY) -m benchmarks $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check tugraph_bolt tests benchmarks examples
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

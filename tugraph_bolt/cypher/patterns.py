@@ -1,0 +1,337 @@
+"""Pattern matching: MATCH patterns, pattern predicates, pattern comprehensions.
+
+A `PatternMatcher` is compiled once per pattern list. For each part it picks an anchor node
+(a variable already bound, an index seek, a label scan, or all nodes), expands the chain to
+the right of the anchor and then to its left, and checks labels, property maps and bound
+variables as it goes. Relationship uniqueness holds across all parts of one matcher (one
+MATCH clause). Matching is a stack of generators, so it is lazy: a LIMIT upstream stops it.
+"""
+
+from __future__ import annotations
+
+from .. import errors, values
+from . import ast, ops
+from .runtime import node_view, rel_view
+
+_FLIP = {"out": "in", "in": "out", "both": "both"}
+
+
+class _NodeSpec:
+    __slots__ = ("var", "labels", "props", "prop_keys", "pos")
+
+    def __init__(self, pattern: ast.NodePattern, compiler, pos: int):
+        self.var = pattern.variable
+        self.labels = tuple(pattern.labels)
+        self.props = compiler.compile(pattern.properties) if pattern.properties else None
+        self.prop_keys = []
+        if type(pattern.properties) is ast.MapLiteral:
+            self.prop_keys = [(k, compiler.compile(v)) for k, v in pattern.properties.items]
+        self.pos = pos
+
+
+class _RelSpec:
+    __slots__ = ("var", "types", "props", "direction", "var_length", "min_hops", "max_hops")
+
+    def __init__(self, pattern: ast.RelPattern, compiler):
+        self.var = pattern.variable
+        self.types = tuple(pattern.types) or None
+        self.props = compiler.compile(pattern.properties) if pattern.properties else None
+        self.direction = pattern.direction
+        self.var_length = pattern.var_length
+        self.min_hops = 1 if pattern.min_hops is None else pattern.min_hops
+        self.max_hops = pattern.max_hops
+
+
+def _props_match(have, want) -> bool:
+    if want is None:
+        return True
+    if type(want) is not dict:
+        raise errors.CypherTypeError(
+            f"a pattern's properties must be a map, got {want!r}", detail="InvalidArgumentType"
+        )
+    for key, value in want.items():
+        if ops.equals(have.get(key), value) is not True:
+            return False
+    return True
+
+
+def _node_ok(spec: _NodeSpec, rec, row, rt) -> bool:
+    if rec is None:
+        return False
+    if spec.var is not None and spec.var in row:
+        bound = row[spec.var]
+        if type(bound) is not values.Node or bound.id != rec.id:
+            return False
+    if spec.labels:
+        have = rec.labels
+        for label in spec.labels:
+            if label not in have:
+                return False
+    if spec.props is not None and not _props_match(rec.props, spec.props(row, rt)):
+        return False
+    return True
+
+
+def _bind_node(spec: _NodeSpec, rec, row):
+    if spec.var is None or spec.var in row:
+        return row
+    new = dict(row)
+    new[spec.var] = node_view(rec)
+    return new
+
+
+class _Part:
+    """One compiled pattern part with its anchor and traversal steps."""
+
+    def __init__(self, part: ast.PatternPart, compiler, bound: set, hints: dict):
+        elem = part.element
+        self.path_var = part.variable
+        self.shortest = part.shortest
+        self.nodes = [_NodeSpec(n, compiler, i) for i, n in enumerate(elem.nodes)]
+        self.rels = [_RelSpec(r, compiler) for r in elem.rels]
+        self.anchor = self._choose_anchor(bound, hints)
+        a = self.anchor
+        # (rel index, from node position, to node position, direction as traversed)
+        self.steps = [(i, i, i + 1, self.rels[i].direction) for i in range(a, len(self.rels))]
+        self.n_right = len(self.steps)
+        self.steps += [(i, i + 1, i, _FLIP[self.rels[i].direction]) for i in range(a - 1, -1, -1)]
+        self.seek_keys = []
+        spec = self.nodes[a]
+        if spec.var is None or spec.var not in bound:
+            for label in spec.labels:
+                self.seek_keys += [(label, k, f) for k, f in spec.prop_keys]
+                self.seek_keys += [(label, k, f) for k, f in hints.get(spec.var, ())]
+
+    def _choose_anchor(self, bound, hints) -> int:
+        for spec in self.nodes:
+            if spec.var is not None and spec.var in bound:
+                return spec.pos
+        for spec in self.nodes:
+            if spec.labels and (spec.prop_keys or hints.get(spec.var)):
+                return spec.pos
+        for spec in self.nodes:
+            if spec.labels:
+                return spec.pos
+        return 0
+
+    def anchor_operator(self, row, rt) -> str:
+        spec = self.nodes[self.anchor]
+        if spec.var is not None and spec.var in row:
+            return "Argument"
+        for label, key, f in self.seek_keys:
+            try:
+                value = f(row, rt)
+            except Exception:  # a key depending on unbound variables: decided per row
+                continue
+            if value is not None and rt.tx.lookup(label, key, value) is not None:
+                return f"NodeIndexSeek({label}.{key})"
+        if spec.labels:
+            return f"NodeByLabelScan({spec.labels[0]})"
+        return "AllNodesScan"
+
+    def anchor_ids(self, row, rt):
+        spec = self.nodes[self.anchor]
+        tx = rt.tx
+        if spec.var is not None and spec.var in row:
+            bound = row[spec.var]
+            if bound is None:
+                return ()
+            if type(bound) is not values.Node:
+                raise errors.CypherTypeError(
+                    f"variable {spec.var} is not a node: {bound!r}", detail="VariableTypeConflict"
+                )
+            return (bound.id,)
+        for label, key, f in self.seek_keys:
+            value = f(row, rt)
+            if value is None:
+                return ()
+            ids = tx.lookup(label, key, value)
+            if ids is not None:
+                return ids
+        if spec.labels:
+            return tx.node_ids_by_label(spec.labels[0])
+        return tx.node_ids()
+
+    def match(self, row, used, rt):
+        tx = rt.tx
+        spec = self.nodes[self.anchor]
+        for nid in self.anchor_ids(row, rt):
+            rec = tx.node(nid)
+            if not _node_ok(spec, rec, row, rt):
+                continue
+            start_row = _bind_node(spec, rec, row)
+            trail = {self.anchor: rec} if self.path_var else None
+            yield from self._walk(0, start_row, used, trail, nid, nid, rt)
+
+    def _walk(self, k, row, used, trail, cur, anchor, rt):
+        if k == len(self.steps):
+            if self.path_var:
+                row = dict(row)
+                row[self.path_var] = self._path(trail, rt)
+            yield row, used
+            return
+        ri, src, dst, direction = self.steps[k]
+        if k == self.n_right:
+            cur = anchor  # the left-going steps start again from the anchor
+        rel = self.rels[ri]
+        spec = self.nodes[dst]
+        tx = rt.tx
+        if rel.var_length:
+            for rels, end_id in self._var_length(rel, cur, direction, row, used, rt):
+                rec = tx.node(end_id)
+                if not _node_ok(spec, rec, row, rt):
+                    continue
+                nrow = row
+                if rel.var is not None:
+                    views = [rel_view(r) for r in (rels if src < dst else reversed(rels))]
+                    if rel.var in row:
+                        if not _same_rels(row[rel.var], views):
+                            continue
+                    else:
+                        nrow = dict(row)
+                        nrow[rel.var] = views
+                nrow = _bind_node(spec, rec, nrow)
+                ntrail = trail
+                if trail is not None:
+                    ntrail = dict(trail)
+                    ntrail[("r", ri)] = rels if src < dst else list(reversed(rels))
+                    ntrail[dst] = rec
+                yield from self._walk(
+                    k + 1, nrow, used + tuple(r.id for r in rels), ntrail, end_id, anchor, rt
+                )
+            return
+        want = rel.props(row, rt) if rel.props is not None else None
+        seen_loops = set()
+        for r in tx.rels_of(cur, direction, rel.types):
+            rid = r.id
+            if rid in used:
+                continue
+            if r.start == r.end:
+                if rid in seen_loops:
+                    continue
+                seen_loops.add(rid)
+            if want is not None and not _props_match(r.props, want):
+                continue
+            other = r.end if r.start == cur else r.start
+            nrow = row
+            if rel.var is not None:
+                if rel.var in row:
+                    b = row[rel.var]
+                    if type(b) is not values.Relationship or b.id != rid:
+                        continue
+                else:
+                    nrow = dict(row)
+                    nrow[rel.var] = rel_view(r)
+            rec = tx.node(other)
+            if not _node_ok(spec, rec, nrow, rt):
+                continue
+            nrow = _bind_node(spec, rec, nrow)
+            ntrail = trail
+            if trail is not None:
+                ntrail = dict(trail)
+                ntrail[("r", ri)] = [r]
+                ntrail[dst] = rec
+            yield from self._walk(k + 1, nrow, used + (rid,), ntrail, other, anchor, rt)
+
+    def _var_length(self, rel: _RelSpec, start, direction, row, used, rt):
+        """(relationships in traversal order, end node id) for each walk within the bounds."""
+        want = rel.props(row, rt) if rel.props is not None else None
+        lo, hi = rel.min_hops, rel.max_hops
+        tx = rt.tx
+        stack = [(start, (), ())]
+        while stack:
+            cur, rels, ids = stack.pop()
+            depth = len(rels)
+            if depth >= lo:
+                yield list(rels), cur
+            if hi is not None and depth >= hi:
+                continue
+            nexts = []
+            seen_loops = set()
+            for r in tx.rels_of(cur, direction, rel.types):
+                rid = r.id
+                if rid in used or rid in ids:
+                    continue
+                if r.start == r.end:
+                    if rid in seen_loops:
+                        continue
+                    seen_loops.add(rid)
+                if want is not None and not _props_match(r.props, want):
+                    continue
+                other = r.end if r.start == cur else r.start
+                nexts.append((other, rels + (r,), ids + (rid,)))
+            stack.extend(reversed(nexts))
+
+    def _path(self, trail, rt) -> values.Path:
+        nodes = [node_view(trail[0])]
+        rels = []
+        cur = trail[0].id
+        for i in range(len(self.rels)):
+            segment = trail[("r", i)]
+            for j, r in enumerate(segment):
+                rels.append(rel_view(r))
+                cur = r.end if r.start == cur else r.start
+                rec = trail[i + 1] if j == len(segment) - 1 else rt.tx.node(cur)
+                nodes.append(node_view(rec))
+        return values.Path(tuple(nodes), tuple(rels))
+
+
+def _same_rels(bound, views) -> bool:
+    if type(bound) is not list or len(bound) != len(views):
+        return False
+    return all(type(b) is values.Relationship and b.id == v.id for b, v in zip(bound, views, strict=False))
+
+
+def pattern_vars(parts) -> list[str]:
+    """Named variables of the pattern parts, in order of first appearance."""
+    out: list[str] = []
+    for part in parts:
+        for name in [part.variable] + _element_vars(part.element):
+            if name is not None and name not in out:
+                out.append(name)
+    return out
+
+
+def _element_vars(elem) -> list:
+    names = [elem.nodes[0].variable]
+    for rel, node in zip(elem.rels, elem.nodes[1:], strict=False):
+        names += [rel.variable, node.variable]
+    return names
+
+
+class PatternMatcher:
+    """Matches a list of pattern parts against a row; yields the extended rows."""
+
+    def __init__(self, parts, compiler, scope, hints: dict | None = None):
+        scope = set(scope)
+        self.new_vars = [v for v in pattern_vars(parts) if v not in scope]
+        self.parts = []
+        bound = set(scope)
+        for part in parts:
+            self.parts.append(_Part(part, compiler, bound, hints or {}))
+            bound.update(v for v in pattern_vars([part]) if v is not None)
+
+    def match(self, row, rt, used=()):
+        yield from self._match_from(0, row, used, rt)
+
+    def _match_from(self, i, row, used, rt):
+        if i == len(self.parts):
+            yield row
+            return
+        for nrow, nused in self.parts[i].match(row, used, rt):
+            yield from self._match_from(i + 1, nrow, nused, rt)
+
+    def operators(self, row=None, rt=None) -> list[str]:
+        names = []
+        for part in self.parts:
+            if rt is None:
+                spec = part.nodes[part.anchor]
+                if spec.var is not None and part.anchor == 0 and not part.seek_keys:
+                    names.append("NodeByLabelScan" if spec.labels else "AllNodesScan")
+                else:
+                    names.append("NodeIndexSeek?" if part.seek_keys else "NodeScan")
+            else:
+                names.append(part.anchor_operator(row or {}, rt))
+            for ri, _src, _dst, _d in part.steps:
+                names.append("VarLengthExpand" if part.rels[ri].var_length else "Expand")
+        return names

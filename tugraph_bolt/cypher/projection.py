@@ -1,0 +1,176 @@
+"""WITH / RETURN: projection, implicit grouping with aggregates, DISTINCT, ORDER BY, SKIP,
+LIMIT.
+
+Without ORDER BY or aggregation the projection is a lazy generator; SKIP/LIMIT slice it
+lazily. ORDER BY may use projected aliases and, when the projection neither aggregates nor
+is DISTINCT, the variables in scope before it (rows are sorted on {**before, **after}).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from .. import errors
+from . import ast, ops
+from .compile_expr import ExprCompiler, find_aggregates
+
+_group_key = ops.group_key
+_order_key = ops.order_key
+
+
+def _new_aggregator(call):
+    from . import aggregates
+
+    if type(call) is ast.CountStar:
+        return aggregates.new("count", False)
+    return aggregates.new(call.name.lower(), call.distinct)
+
+
+class Projection:
+    """A compiled projection. `__call__(rows, rt)` yields the projected rows."""
+
+    def __init__(self, proj: ast.Projection, scope: list[str], planner):
+        self.distinct = proj.distinct
+        items = []
+        if proj.star:
+            items += [ast.ProjectionItem(ast.Variable(v), None, v) for v in sorted(scope)]
+        items += list(proj.items)
+        self.columns = [item.name for item in items]
+        aggregates = []
+        for item in items:
+            aggregates += find_aggregates(item.expr)
+        order_aggs = []
+        for sort in proj.order_by:
+            order_aggs += find_aggregates(sort.expr)
+        self.aggregating = bool(aggregates)
+        slots = {}
+        self.agg_calls = []  # (slot, call node, compiled argument fns)
+        plain = ExprCompiler(scope, None, planner)
+        all_aggs = aggregates + (order_aggs if self.aggregating else [])
+        for call in all_aggs:
+            slot = f"  agg{len(self.agg_calls)}"
+            slots[id(call)] = slot
+            args = [] if type(call) is ast.CountStar else [plain.compile(a) for a in call.args]
+            self.agg_calls.append((slot, call, args))
+        after_scope = set(scope) | set(self.columns) | set(slots.values())
+        with_slots = ExprCompiler(after_scope, slots, planner)
+        self.items = []
+        self.key_items = []
+        for item in items:
+            has_agg = bool(find_aggregates(item.expr))
+            fn = with_slots.compile(item.expr) if has_agg else plain.compile(item.expr)
+            self.items.append((item.name, fn, has_agg))
+            if not has_agg:
+                self.key_items.append((item.name, fn))
+        order_compiler = ExprCompiler(after_scope, slots, planner)
+        self.order = [(order_compiler.compile(s.expr), s.descending) for s in proj.order_by]
+        const = ExprCompiler(set(), None, planner)
+        self.skip = const.compile(proj.skip) if proj.skip is not None else None
+        self.limit = const.compile(proj.limit) if proj.limit is not None else None
+        # ORDER BY without aggregation/DISTINCT may read pre-projection variables.
+        self.order_sees_before = not self.aggregating and not self.distinct
+
+    def operators(self) -> list[str]:
+        names = ["EagerAggregation" if self.aggregating else "Projection"]
+        if self.distinct:
+            names.append("Distinct")
+        if self.order:
+            names.append("Top" if self.limit is not None else "Sort")
+        if self.skip is not None:
+            names.append("Skip")
+        if self.limit is not None:
+            names.append("Limit")
+        return names
+
+    def __call__(self, rows, rt):
+        skip = _count_arg_value(self.skip, rt, "SKIP")
+        limit = _count_arg_value(self.limit, rt, "LIMIT")
+        if self.aggregating:
+            pairs = self._aggregate(rows, rt)
+        else:
+            pairs = self._project(rows, rt)
+        if self.distinct:
+            pairs = _distinct(pairs, self.columns)
+        if self.order:
+            pairs = self._sort(pairs, rt)
+        out = (after for _before, after in pairs)
+        if skip or limit is not None:
+            out = islice(out, skip or 0, None if limit is None else (skip or 0) + limit)
+        return out
+
+    def _project(self, rows, rt):
+        items = self.items
+        keep_before = bool(self.order)
+        for row in rows:
+            after = {name: fn(row, rt) for name, fn, _ in items}
+            yield (row if keep_before else None), after
+
+    def _aggregate(self, rows, rt):
+        groups: dict = {}
+        key_items = self.key_items
+        agg_calls = self.agg_calls
+        for row in rows:
+            key_values = [fn(row, rt) for _name, fn in key_items]
+            key = tuple(_group_key(v) for v in key_values)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (row, key_values, [_new_aggregator(c) for _s, c, _a in agg_calls])
+            for (_slot, _call, args), agg in zip(agg_calls, group[2], strict=False):
+                if not args:
+                    agg.add(True)
+                elif len(args) == 1:
+                    agg.add(args[0](row, rt))
+                else:
+                    agg.add(args[0](row, rt), *[a(row, rt) for a in args[1:]])
+        if not groups and not key_items:
+            groups[()] = ({}, [], [_new_aggregator(c) for _s, c, _a in agg_calls])
+        for first_row, key_values, aggs in groups.values():
+            base = dict(first_row)
+            for (slot, _c, _a), agg in zip(agg_calls, aggs, strict=False):
+                base[slot] = agg.result()
+            after = {}
+            kv = iter(key_values)
+            for name, fn, has_agg in self.items:
+                after[name] = fn(base, rt) if has_agg else next(kv)
+            yield base, after
+
+    def _sort(self, pairs, rt):
+        keyed = []
+        for before, after in pairs:
+            scope = after if before is None else {**before, **after}
+            key = []
+            for fn, desc in self.order:
+                k = _order_key(fn(scope, rt))
+                key.append(ops.Descending(k) if desc else k)
+            keyed.append((tuple(key), before, after))
+        keyed.sort(key=lambda t: t[0])
+        return [(b, a) for _k, b, a in keyed]
+
+
+def _distinct(pairs, columns):
+    seen = set()
+    for before, after in pairs:
+        key = tuple(_group_key(after[c]) for c in columns)
+        if key not in seen:
+            seen.add(key)
+            yield before, after
+
+
+def _count_arg_value(fn, rt, what: str):
+    if fn is None:
+        return None
+    value = fn({}, rt)
+    if type(value) is float and value == int(value):
+        raise errors.CypherArgumentError(
+            f"{what} expects an integer, got {value!r}", detail="InvalidArgumentType"
+        )
+    if type(value) is not int:
+        raise errors.CypherArgumentError(
+            f"{what} expects a non-negative integer, got {value!r}", detail="InvalidArgumentType"
+        )
+    if value < 0:
+        raise errors.CypherArgumentError(
+            f"{what} expects a non-negative integer, got {value}",
+            detail="NegativeIntegerArgument",
+        )
+    return value

@@ -1,0 +1,382 @@
+"""Lark parse tree -> `ast` expressions: the expression half of the transformer.
+
+Resolves the grammar's cover rules: '[...]' becomes a list literal, list comprehension or
+pattern comprehension; a call on `a.b.c` becomes the function name 'a.b.c'; integer
+literals are validated and range-checked after a unary minus is folded in, so that
+-9223372036854775808 is legal while 9223372036854775808 is IntegerOverflow.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from lark import Token, Transformer, v_args
+
+from tugraph_bolt.cypher import ast
+
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+
+class ParseProblem(Exception):
+    """A syntax error found while building the AST; `parser` turns it into
+    CypherSyntaxError."""
+
+    def __init__(self, message: str, detail: str, line: int, column: int):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        self.line = line
+        self.column = column
+
+
+@dataclass(slots=True)
+class _Where:
+    expr: ast.Expr
+
+
+@dataclass(slots=True)
+class _Labels:
+    names: tuple
+
+
+@dataclass(slots=True)
+class _Args:
+    args: tuple
+    distinct: bool
+    star: bool
+
+
+def _pos(meta) -> dict:
+    if getattr(meta, "empty", True):
+        return {}
+    return {"line": meta.line, "column": meta.column}
+
+
+def _tokens(children) -> set[str]:
+    return {c.type for c in children if isinstance(c, Token)}
+
+
+def _values(children) -> list:
+    return [c for c in children if not isinstance(c, Token)]
+
+
+def _unescape_name(text: str) -> str:
+    if text.startswith("`"):
+        return text[1:-1].replace("``", "`")
+    return text
+
+
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_NUMBER_FORMS = (
+    (re.compile(r"0x[0-9a-fA-F]+"), 16, 2),
+    (re.compile(r"0o[0-7]+"), 8, 2),
+    (re.compile(r"0[0-7]+"), 8, 1),  # legacy octal, as the TCK still accepts
+    (re.compile(r"\d+"), 10, 0),
+)
+
+
+def _unescape_string(body: str) -> str:
+    def replace(m: re.Match) -> str:
+        code = m.group(1)
+        if len(code) > 1:  # \uXXXX or \UXXXXXXXX
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code.lower() if code in "TBNRF" else code, "\\" + code)
+
+    return _ESCAPE_RE.sub(replace, body) if "\\" in body else body
+
+
+_COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
+_SPINE_OPS = _COMPARISONS | {"AND", "OR", "XOR"}
+
+
+def _split_in(expr):
+    """`x IN source` at the head of a comprehension -> (x, source), else None.
+
+    Precedence parses `[x IN a OR b | ..]` as `(x IN a) OR b`; the comprehension means
+    `x IN (a OR b)`, so an IN found down the left spine of boolean/comparison operators
+    is lifted out."""
+    if isinstance(expr, ast.BinaryOp):
+        if expr.op == "IN" and isinstance(expr.left, ast.Variable):
+            return expr.left.name, expr.right
+        if expr.op in _SPINE_OPS:
+            inner = _split_in(expr.left)
+            if inner is not None:
+                name, source = inner
+                rebuilt = ast.BinaryOp(expr.op, source, expr.right, line=expr.line, column=expr.column)
+                return name, rebuilt
+    return None
+
+
+@v_args(meta=True)
+class ExpressionTransformer(Transformer):
+    def __init__(self, text: str):
+        super().__init__(visit_tokens=False)
+        self.text = text
+        self._pending_overflow: list[ast.Literal] = []
+
+    def _problem(self, meta, message: str, detail: str = "UnexpectedSyntax") -> ParseProblem:
+        pos = _pos(meta)
+        return ParseProblem(message, detail, pos.get("line", 1), pos.get("column", 1))
+
+    def where(self, meta, ch):
+        return _Where(ch[1])
+
+    @staticmethod
+    def _where_of(ch):
+        for c in ch:
+            if isinstance(c, _Where):
+                return c.expr
+        return None
+
+    # --- boolean and comparison ----------------------------------------------------------
+    def or_op(self, meta, ch):
+        return ast.BinaryOp("OR", ch[0], ch[2], **_pos(meta))
+
+    def xor_op(self, meta, ch):
+        return ast.BinaryOp("XOR", ch[0], ch[2], **_pos(meta))
+
+    def and_op(self, meta, ch):
+        return ast.BinaryOp("AND", ch[0], ch[2], **_pos(meta))
+
+    def not_op(self, meta, ch):
+        return ast.UnaryOp("NOT", ch[1], **_pos(meta))
+
+    def comp_op(self, meta, ch):
+        return str(ch[0])
+
+    def comparison_chain(self, meta, ch):
+        pos = _pos(meta)
+        result = None
+        for i in range(1, len(ch), 2):
+            pair = ast.BinaryOp(ch[i], ch[i - 1], ch[i + 1], **pos)
+            result = pair if result is None else ast.BinaryOp("AND", result, pair, **pos)
+        return result
+
+    def starts_with(self, meta, ch):
+        return ast.BinaryOp("STARTS WITH", ch[0], ch[3], **_pos(meta))
+
+    def ends_with(self, meta, ch):
+        return ast.BinaryOp("ENDS WITH", ch[0], ch[3], **_pos(meta))
+
+    def contains(self, meta, ch):
+        return ast.BinaryOp("CONTAINS", ch[0], ch[2], **_pos(meta))
+
+    def in_op(self, meta, ch):
+        return ast.BinaryOp("IN", ch[0], ch[2], **_pos(meta))
+
+    def regex_match(self, meta, ch):
+        return ast.BinaryOp("=~", ch[0], ch[2], **_pos(meta))
+
+    def is_null(self, meta, ch):
+        return ast.IsNull(ch[0], False, **_pos(meta))
+
+    def is_not_null(self, meta, ch):
+        return ast.IsNull(ch[0], True, **_pos(meta))
+
+    # --- arithmetic --------------------------------------------------------------------
+    def arith(self, meta, ch):
+        return ast.BinaryOp(str(ch[1]), ch[0], ch[2], **_pos(meta))
+
+    def unary(self, meta, ch):
+        op, operand = str(ch[0]), ch[1]
+        if (
+            op == "-"
+            and isinstance(operand, ast.Literal)
+            and type(operand.value) in (int, float)
+        ):
+            # fold so that -9223372036854775808 is a legal literal
+            self._pending_overflow = [p for p in self._pending_overflow if p is not operand]
+            return ast.Literal(-operand.value, **_pos(meta))
+        return ast.UnaryOp(op, operand, **_pos(meta))
+
+    # --- postfix -----------------------------------------------------------------------
+    def property(self, meta, ch):
+        return ast.PropertyLookup(ch[0], ch[1], **_pos(meta))
+
+    def index(self, meta, ch):
+        return ast.Index(ch[0], ch[1], **_pos(meta))
+
+    def slice(self, meta, ch):
+        start = end = None
+        seen_dots = False
+        for c in ch[1:]:
+            if isinstance(c, Token):
+                seen_dots = seen_dots or c.type == "DOTDOT"
+            elif seen_dots:
+                end = c
+            else:
+                start = c
+        return ast.Slice(ch[0], start, end, **_pos(meta))
+
+    def label_check(self, meta, ch):
+        return ast.LabelCheck(ch[0], ch[1].names, **_pos(meta))
+
+    def function_call(self, meta, ch):
+        callee, args = ch[0], ch[1]
+        parts: list[str] = []
+        node = callee
+        while isinstance(node, ast.PropertyLookup):
+            parts.append(node.key)
+            node = node.expr
+        if not isinstance(node, ast.Variable):
+            raise self._problem(meta, "Invalid input '(': only a function name can be called")
+        parts.append(node.name)
+        name = ".".join(reversed(parts))
+        if args.star:
+            if name.lower() != "count":
+                raise self._problem(meta, f"Invalid input '*': {name}(*) is not a function")
+            return ast.CountStar(**_pos(meta))
+        return ast.FunctionCall(name, args.args, args.distinct, **_pos(meta))
+
+    def function_args(self, meta, ch):
+        return _Args(tuple(_values(ch)), "DISTINCT" in _tokens(ch), False)
+
+    def star_args(self, meta, ch):
+        return _Args((), False, True)
+
+    # --- lists, maps -------------------------------------------------------------------
+    def list_empty(self, meta, ch):
+        return ast.ListLiteral((), **_pos(meta))
+
+    def list_many(self, meta, ch):
+        return ast.ListLiteral(tuple(ch), **_pos(meta))
+
+    def list_one(self, meta, ch):
+        head = _split_in(ch[0])
+        if head is not None:
+            return ast.ListComprehension(head[0], head[1], None, None, **_pos(meta))
+        return ast.ListLiteral((ch[0],), **_pos(meta))
+
+    def list_filter(self, meta, ch):
+        head = _split_in(ch[0])
+        if head is None:
+            raise self._problem(meta, "Invalid input 'WHERE': expected ',' or ']' in a list")
+        return ast.ListComprehension(head[0], head[1], ch[2], None, **_pos(meta))
+
+    def list_project(self, meta, ch):
+        values = _values(ch)
+        where = values[1] if len(values) == 3 else None
+        projection = values[-1]
+        first = values[0]
+        head = _split_in(first)
+        if head is not None:
+            return ast.ListComprehension(head[0], head[1], where, projection, **_pos(meta))
+        if isinstance(first, ast.PatternPredicate):
+            return ast.PatternComprehension(None, first.pattern, where, projection, **_pos(meta))
+        if (
+            isinstance(first, ast.BinaryOp)
+            and first.op == "="
+            and isinstance(first.left, ast.Variable)
+            and isinstance(first.right, ast.PatternPredicate)
+        ):
+            name = first.left.name
+            part = first.right.pattern
+            named = ast.PatternPart(name, part.element, None, line=part.line, column=part.column)
+            return ast.PatternComprehension(name, named, where, projection, **_pos(meta))
+        raise self._problem(meta, "Invalid input '|': expected ',' or ']' in a list")
+
+    def map_literal(self, meta, ch):
+        items = tuple((ch[i], ch[i + 1]) for i in range(0, len(ch), 2))
+        return ast.MapLiteral(items, **_pos(meta))
+
+    def map_projection(self, meta, ch):
+        return ast.MapProjection(ch[0].name, tuple(ch[1:]), **_pos(meta))
+
+    def mp_property(self, meta, ch):
+        return ast.MapProjectionItem("property", ch[0], None, **_pos(meta))
+
+    def mp_all(self, meta, ch):
+        return ast.MapProjectionItem("all", None, None, **_pos(meta))
+
+    def mp_variable(self, meta, ch):
+        return ast.MapProjectionItem("variable", ch[0].name, None, **_pos(meta))
+
+    def mp_literal(self, meta, ch):
+        return ast.MapProjectionItem("literal", ch[0], ch[1], **_pos(meta))
+
+    # --- CASE, quantifiers, reduce, EXISTS ------------------------------------------------
+    def case_expr(self, meta, ch):
+        subject = default = None
+        whens = []
+        after_else = False
+        for c in ch:
+            if isinstance(c, Token):
+                after_else = after_else or c.type == "ELSE"
+            elif isinstance(c, ast.CaseWhen):
+                whens.append(c)
+            elif after_else:
+                default = c
+            else:
+                subject = c
+        return ast.Case(subject, tuple(whens), default, **_pos(meta))
+
+    def case_when(self, meta, ch):
+        return ast.CaseWhen(ch[1], ch[3], **_pos(meta))
+
+    def quantifier(self, meta, ch):
+        kind = ch[0].type.lower()
+        where = ch[5] if len(ch) > 5 else None
+        return ast.Quantifier(kind, ch[1].name, ch[3], where, **_pos(meta))
+
+    def reduce_expr(self, meta, ch):
+        return ast.Reduce(ch[1].name, ch[3], ch[4].name, ch[6], ch[8], **_pos(meta))
+
+    def exists_pattern(self, meta, ch):
+        return ast.ExistsSubquery(ch[1], None, self._where_of(ch), **_pos(meta))
+
+    def exists_query(self, meta, ch):
+        return ast.ExistsSubquery(None, ch[1], None, **_pos(meta))
+
+    def exists_function(self, meta, ch):
+        return ast.FunctionCall(str(ch[0]), (ch[1],), False, **_pos(meta))
+
+    # --- literals and names ------------------------------------------------------------
+    def _integer_value(self, meta, token) -> int:
+        text = str(token)
+        for pattern, base, skip in _NUMBER_FORMS:
+            if pattern.fullmatch(text):
+                return int(text[skip:], base)
+        raise self._problem(meta, f"Invalid number literal '{text}'", "InvalidNumberLiteral")
+
+    def number(self, meta, ch):
+        value = self._integer_value(meta, ch[0])
+        if value > INT_MAX + 1:
+            raise self._problem(meta, f"integer literal {ch[0]} is too large", "IntegerOverflow")
+        literal = ast.Literal(value, **_pos(meta))
+        if value == INT_MAX + 1:  # legal only under a unary minus (checked at the end)
+            self._pending_overflow.append(literal)
+        return literal
+
+    def float(self, meta, ch):
+        value = float(str(ch[0]))
+        if math.isinf(value):
+            raise self._problem(meta, f"float literal {ch[0]} is too large", "FloatingPointOverflow")
+        return ast.Literal(value, **_pos(meta))
+
+    def string(self, meta, ch):
+        return ast.Literal(_unescape_string(str(ch[0])[1:-1]), **_pos(meta))
+
+    def true(self, meta, ch):
+        return ast.Literal(True, **_pos(meta))
+
+    def false(self, meta, ch):
+        return ast.Literal(False, **_pos(meta))
+
+    def null(self, meta, ch):
+        return ast.Literal(None, **_pos(meta))
+
+    def parameter(self, meta, ch):
+        return ast.Parameter(_unescape_name(str(ch[0])[1:]), **_pos(meta))
+
+    def variable(self, meta, ch):
+        return ast.Variable(ch[0], **_pos(meta))
+
+    def symbolic_name(self, meta, ch):
+        return _unescape_name(str(ch[0]))
+
+    def schema_name(self, meta, ch):
+        return str(ch[0])

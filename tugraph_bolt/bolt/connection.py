@@ -169,7 +169,8 @@ class BoltConnection:
     def _process(self, raw: bytes) -> None:
         self.messages_received += 1
         request_class = m.REQUESTS.get(raw[1]) if len(raw) > 1 else None
-        name = request_class.NAME if request_class is not None else "?"
+        known = request_class is not None and self.version >= request_class.SINCE
+        name = request_class.NAME if known else "?"  # "?" is illegal in every state
         if name == "RESET":
             self._queued_resets -= 1
         elif self._queued_resets > 0 and self.state in INTERRUPTIBLE:

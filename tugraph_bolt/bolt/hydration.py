@@ -173,6 +173,12 @@ class ValueCodec:
         0x49: (3,), 0x69: (3,), 0x46: (3,), 0x66: (3,), 0x50: (3,),
     }
 
+    # How many leading fields must be integers (temporal values, point srid).
+    _INT_FIELDS = {
+        0x44: 1, 0x74: 1, 0x54: 2, 0x64: 2, 0x45: 4, 0x49: 3, 0x69: 2, 0x46: 3, 0x66: 2,
+        0x58: 1, 0x59: 1,
+    }
+
     def hydrate(self, tag: int, fields: list) -> Any:
         convert = self._hydrators.get(tag)
         if convert is None:
@@ -182,6 +188,10 @@ class ValueCodec:
         counts = self._FIELD_COUNTS.get(tag)
         if counts is not None:
             _check(tag, fields, *counts)
+        ints = self._INT_FIELDS.get(tag, 0)
+        for i in range(ints):
+            if type(fields[i]) is not int:
+                raise HydrationError(f"structure {chr(tag)!r} field {i} must be an integer")
         try:
             return convert(fields)
         except (TypeError, AttributeError):

@@ -27,7 +27,7 @@ from tugraph_bolt.devcluster import LocalCluster, port_open, wait_until  # noqa:
 def table(fields, records) -> str:
     rows = [[str(v) for v in r] for r in records]
     widths = [max([len(f)] + [len(r[i]) for r in rows]) for i, f in enumerate(fields)]
-    line = "+".join("-" * (w + 2) for w in widths)
+    line = "-+-".join("-" * w for w in widths)
     out = [line, " | ".join(f.ljust(w) for f, w in zip(fields, widths, strict=True)), line]
     out += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     out.append(line)

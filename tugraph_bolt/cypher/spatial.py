@@ -2,8 +2,8 @@
 
 Four coordinate reference systems, as in Neo4j: cartesian (SRID 7203), cartesian-3d
 (9157), wgs-84 (4326) and wgs-84-3d (4979). Geographic distance is the haversine
-great-circle distance on Neo4j's Earth radius, combined with the height difference
-in 3D.
+great-circle distance on Neo4j's Earth radius (in 3D at the points' mean height,
+combined with the height difference).
 
 >>> SPATIAL_FUNCTIONS['point'](None, [{'x': 3, 'y': 4}])
 Point(srid=7203, x=3.0, y=4.0, z=None)
@@ -104,10 +104,12 @@ def distance(a: Point | None, b: Point | None) -> float | None:
         lat1, lat2 = math.radians(a.y), math.radians(b.y)
         dlat, dlon = lat2 - lat1, math.radians(b.x - a.x)
         h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-        surface = 2 * EARTH_RADIUS_METERS * math.asin(min(1.0, math.sqrt(h)))
+        angle = 2 * math.atan2(math.sqrt(h), math.sqrt(1 - h))
         if a.z is None:
-            return surface
-        return math.hypot(surface, b.z - a.z)
+            return EARTH_RADIUS_METERS * angle
+        # In 3D the arc is taken at the points' mean height, then combined with the rise.
+        arc = (EARTH_RADIUS_METERS + (a.z + b.z) / 2) * angle
+        return math.hypot(arc, b.z - a.z)
     squares = (b.x - a.x) ** 2 + (b.y - a.y) ** 2
     if a.z is not None and b.z is not None:
         squares += (b.z - a.z) ** 2

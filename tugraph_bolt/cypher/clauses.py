@@ -140,14 +140,19 @@ class SetItems:
 def _set_property(tx, target, key, value) -> None:
     if target is None:
         return
-    if type(target) is values.Node:
-        current_node(tx, target)
-        tx.set_node_property(target.id, key, value)
-    elif type(target) is values.Relationship:
-        current_rel(tx, target)
-        tx.set_rel_property(target.id, key, value)
-    else:
-        raise _type_error(f"cannot set a property on {target!r}")
+    try:
+        if type(target) is values.Node:
+            current_node(tx, target)
+            tx.set_node_property(target.id, key, value)
+        elif type(target) is values.Relationship:
+            current_rel(tx, target)
+            tx.set_rel_property(target.id, key, value)
+        else:
+            raise _type_error(f"cannot set a property on {target!r}")
+    except errors.CypherTypeError as e:
+        if e.detail is None:  # the store refused the value itself
+            e.detail = "InvalidPropertyType"
+        raise
 
 
 def _set_all(tx, target, value, *, merge: bool, rt) -> None:

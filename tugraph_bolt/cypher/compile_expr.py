@@ -26,6 +26,10 @@ AGGREGATE_NAMES = frozenset(
 )
 
 
+# Functions that read an entity's current labels or properties: a deleted entity is an error.
+_READS_ENTITY = frozenset(["labels", "keys", "properties"])
+
+
 def is_aggregate(e) -> bool:
     if type(e) is ast.CountStar:
         return True
@@ -284,9 +288,11 @@ class ExprCompiler:
                 if -n <= i < n:
                     return container[i]
                 return None
-            if type(i) is not str:
-                raise type_error(f"map key must be a string, got {i!r}")
             if type(container) in (dict, Node, Relationship):
+                if type(i) is not str:
+                    raise type_error(
+                        f"map key must be a string, got {i!r}", "MapElementAccessByNonString"
+                    )
                 return property_of(container, i, rt)
             raise type_error(f"cannot index {container!r}")
 
@@ -352,11 +358,16 @@ class ExprCompiler:
         fn = fdef.fn
         args = [self.compile(a) for a in e.args]
         entity_types = (Node, Relationship, values.Path)
+        reads_entity = name in _READS_ENTITY
 
         def call(row, rt):
             vals = [a(row, rt) for a in args]
             for i, v in enumerate(vals):
                 if isinstance(v, entity_types):
+                    if reads_entity and type(v) is Node:
+                        current_node(rt.tx, v)
+                    elif reads_entity and type(v) is Relationship:
+                        current_rel(rt.tx, v)
                     vals[i] = fresh(rt.tx, v)
             return fn(rt, vals)
 

@@ -112,7 +112,7 @@ class ProjectOp:
         self.columns = self.projection.columns
         self.where = None
         if type(clause) is ast.With and clause.where is not None:
-            compiler = ExprCompiler(set(self.columns), None, planner)
+            compiler = ExprCompiler(set(self.columns) | set(scope), None, planner)
             self.where = compiler.predicate(clause.where)
         self.name = type(clause).__name__
 
@@ -121,11 +121,7 @@ class ProjectOp:
         return names + (["Filter"] if self.where is not None else [])
 
     def __call__(self, rows, rt):
-        out = self.projection(rows, rt)
-        if self.where is None:
-            return out
-        where = self.where
-        return (r for r in out if where(r, rt))
+        return self.projection(rows, rt, self.where)
 
 
 class CallOp:
@@ -170,33 +166,41 @@ class CallOp:
         if not self.implicit:
             return [f(row, rt) for f in self.args]
         args = []
-        for param in self.proc.params:
-            pname = param[0]
-            if pname in rt.params:
-                args.append(rt.params[pname])
-            elif len(param) < 3:
-                raise errors.ParameterMissing(
-                    f"Expected parameter(s): {pname}", detail="MissingParameter"
-                )
+        for pname, _ptype in self.proc.params:
+            if pname not in rt.params:
+                break  # the rest must have defaults; bind() says so if not
+            args.append(rt.params[pname])
         return args
 
     def __call__(self, rows, rt):
         from ..procedures import ProcedureContext
 
-        pctx = ProcedureContext(tx=rt.tx, query_ctx=rt.query_ctx, registry=rt.procedures)
+        registry = rt.procedures
+        pctx = ProcedureContext(tx=rt.tx, query_ctx=rt.query_ctx, registry=registry)
+        proc, index, yields, where = self.proc, self.index, self.yields, self.where
         for row in rows:
             args = self._arguments(row, rt)
-            for out in self.proc.fn(pctx, args):
+            if registry is not None:
+                args = registry.bind(proc, args)
+            outputs = proc.fn(pctx, args)
+            if not proc.columns:  # a VOID procedure passes each row through once
+                for _ in outputs or ():
+                    pass
+                if where is None or where(row, rt):
+                    yield row
+                continue
+            for out in outputs:
                 new = dict(row)
-                for name, alias in self.yields:
-                    new[alias] = out[self.index[name]]
-                if self.where is None or self.where(new, rt):
+                for name, alias in yields:
+                    new[alias] = out[index[name]]
+                if where is None or where(new, rt):
                     yield new
 
 
 def _check_arity(proc, given: int) -> None:
-    required = sum(1 for p in proc.params if len(p) < 3)
-    if given < required or given > len(proc.params) and not getattr(proc, "varargs", False):
+    total = len(proc.params)
+    required = total - len(getattr(proc, "defaults", ()))
+    if given < required or (given > total and not getattr(proc, "varargs", None)):
         raise errors.CypherSyntaxError(
             f"Procedure call does not provide the required number of arguments: got {given} "
             f"argument(s) for `{proc.name}`",
@@ -212,6 +216,10 @@ class ProduceResults:
 
     def __call__(self, rows, rt):
         cols = self.columns
+        if cols is None:  # an updating query without RETURN: run it, produce no records
+            for _ in rows:
+                pass
+            return
         for row in rows:
             yield [row.get(c) for c in cols]
 
@@ -340,7 +348,7 @@ class Planner:
                 is_write = True
             ops_.append(op)
         if top:
-            ops_.append(ProduceResults(columns or []))
+            ops_.append(ProduceResults(columns))
         return SingleQueryPlan(ops_, columns if top else None, is_write)
 
 

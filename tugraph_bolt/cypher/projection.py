@@ -67,6 +67,8 @@ class Projection:
         const = ExprCompiler(set(), None, planner)
         self.skip = const.compile(proj.skip) if proj.skip is not None else None
         self.limit = const.compile(proj.limit) if proj.limit is not None else None
+        check_count_expr(proj.skip, "SKIP", self.skip)
+        check_count_expr(proj.limit, "LIMIT", self.limit)
         # ORDER BY without aggregation/DISTINCT may read pre-projection variables.
         self.order_sees_before = not self.aggregating and not self.distinct
 
@@ -82,25 +84,26 @@ class Projection:
             names.append("Limit")
         return names
 
-    def __call__(self, rows, rt):
+    def __call__(self, rows, rt, where=None):
+        """Projected rows; `where` (WITH ... WHERE) sees the projected and prior variables."""
         skip = _count_arg_value(self.skip, rt, "SKIP")
         limit = _count_arg_value(self.limit, rt, "LIMIT")
         if self.aggregating:
             pairs = self._aggregate(rows, rt)
         else:
-            pairs = self._project(rows, rt)
+            pairs = self._project(rows, rt, keep_before=bool(self.order) or where is not None)
         if self.distinct:
             pairs = _distinct(pairs, self.columns)
         if self.order:
             pairs = self._sort(pairs, rt)
-        out = (after for _before, after in pairs)
         if skip or limit is not None:
-            out = islice(out, skip or 0, None if limit is None else (skip or 0) + limit)
-        return out
+            pairs = islice(pairs, skip or 0, None if limit is None else (skip or 0) + limit)
+        if where is not None:
+            return (a for b, a in pairs if where(a if b is None else {**b, **a}, rt))
+        return (after for _before, after in pairs)
 
-    def _project(self, rows, rt):
+    def _project(self, rows, rt, keep_before):
         items = self.items
-        keep_before = bool(self.order)
         for row in rows:
             after = {name: fn(row, rt) for name, fn, _ in items}
             yield (row if keep_before else None), after
@@ -156,21 +159,49 @@ def _distinct(pairs, columns):
             yield before, after
 
 
-def _count_arg_value(fn, rt, what: str):
+def _count_arg_value(fn, rt, what: str, phase: str = "runtime"):
     if fn is None:
         return None
     value = fn({}, rt)
-    if type(value) is float and value == int(value):
-        raise errors.CypherArgumentError(
-            f"{what} expects an integer, got {value!r}", detail="InvalidArgumentType"
-        )
     if type(value) is not int:
-        raise errors.CypherArgumentError(
-            f"{what} expects a non-negative integer, got {value!r}", detail="InvalidArgumentType"
+        raise errors.CypherSyntaxError(
+            f"{what} expects a non-negative integer, got {value!r}",
+            detail="InvalidArgumentType", phase=phase,
         )
     if value < 0:
-        raise errors.CypherArgumentError(
+        raise errors.CypherSyntaxError(
             f"{what} expects a non-negative integer, got {value}",
-            detail="NegativeIntegerArgument",
+            detail="NegativeIntegerArgument", phase=phase,
         )
     return value
+
+
+def check_count_expr(expr, what: str, fn) -> None:
+    """SKIP/LIMIT must not depend on rows; literal values are checked at compile time."""
+    if expr is None:
+        return
+    for node in ast.walk(expr):
+        if type(node) in (ast.Variable, ast.PatternPredicate, ast.PatternComprehension,
+                          ast.ExistsSubquery) or type(node).__name__ == "CountStar":
+            if type(node) is ast.Variable and _bound_inside(expr, node.name):
+                continue
+            raise errors.CypherSyntaxError(
+                f"It is not allowed to refer to variables in {what}",
+                detail="NonConstantExpression",
+            )
+    if not any(type(n) is ast.Parameter for n in ast.walk(expr)):
+        try:
+            _count_arg_value(fn, None, what, phase="compile time")
+        except errors.CypherSyntaxError:
+            raise
+        except Exception:  # evaluated again at run time, with its runtime error
+            pass
+
+
+def _bound_inside(expr, name: str) -> bool:
+    for node in ast.walk(expr):
+        if type(node) in (ast.ListComprehension, ast.Quantifier) and node.var == name:
+            return True
+        if type(node) is ast.Reduce and name in (node.acc, node.var):
+            return True
+    return False

@@ -1,0 +1,84 @@
+"""Engine benchmark: 10,000 Person{id, name} + 50,000 KNOWS (seed 42), in process.
+
+Prints JSON: load seconds, point lookups/s, two-hop counts/s, top-10 aggregation ms.
+Targets (2 slow cores): point >= 10,000/s, two-hop >= 2,000/s, top-10 <= 60 ms.
+
+    .venv/bin/python benchmarks/engine.py [--persons 10000] [--knows 50000] [--seconds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+from tugraph_bolt.cypher.engine import CypherEngine, QueryContext
+from tugraph_bolt.graph import Store
+
+POINT = "MATCH (p:Person {id: $id}) RETURN p.name"
+TWO_HOP = "MATCH (p:Person {id:$id})-[:KNOWS]->()-[:KNOWS]->(c) RETURN count(DISTINCT c)"
+TOP10 = "MATCH (p:Person)-[:KNOWS]->(q) RETURN p.id, count(q) ORDER BY count(q) DESC LIMIT 10"
+
+
+def load(persons: int, knows: int, seed: int = 42) -> Store:
+    rng = random.Random(seed)
+    store = Store()
+    tx = store.begin()
+    tx.add_index("vertex", "Person", "id", True)
+    store.submit(tx.command())
+    tx = store.begin()
+    ids = [tx.create_node(["Person"], {"id": i, "name": f"person-{i}"}) for i in range(persons)]
+    for _ in range(knows):
+        tx.create_rel("KNOWS", ids[rng.randrange(persons)], ids[rng.randrange(persons)], {})
+    store.submit(tx.command()).raise_for_error()
+    return store
+
+
+def rate(engine: CypherEngine, store: Store, query: str, seconds: float, persons: int) -> float:
+    rng = random.Random(7)
+    tx = store.begin()
+    done = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while time.perf_counter() < deadline:
+        for _ in range(100):
+            params = {"id": rng.randrange(persons)}
+            list(engine.run(query, params, tx, QueryContext(params=params)).records)
+        done += 100
+    return done / (time.perf_counter() - start)
+
+
+def best_ms(engine: CypherEngine, store: Store, query: str, repeat: int = 5) -> float:
+    tx = store.begin()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        list(engine.run(query, {}, tx, QueryContext(params={})).records)
+        times.append((time.perf_counter() - t0) * 1000)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=10_000)
+    ap.add_argument("--knows", type=int, default=50_000)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    store = load(args.persons, args.knows)
+    load_s = time.perf_counter() - t0
+    engine = CypherEngine()
+    compiled = engine.compile(POINT)
+    out = {
+        "load_seconds": round(load_s, 2),
+        "point_plan": compiled.plan_text(store.begin(), {"id": 1}),
+        "point_lookups_per_s": round(rate(engine, store, POINT, args.seconds, args.persons)),
+        "two_hop_per_s": round(rate(engine, store, TWO_HOP, args.seconds, args.persons)),
+        "top10_ms": round(best_ms(engine, store, TOP10), 1),
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Plan choice (index seek vs label scan), laziness, parameters, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tugraph_bolt import errors
+from tugraph_bolt.cypher.engine import CypherEngine, QueryContext
+
+from .helpers import Db
+
+
+class CountingTx:
+    """A read-through proxy that counts the node records a query touched."""
+
+    def __init__(self, tx):
+        self._tx = tx
+        self.node_reads = 0
+
+    def node(self, node_id):
+        self.node_reads += 1
+        return self._tx.node(node_id)
+
+    def __getattr__(self, name):
+        return getattr(self._tx, name)
+
+
+def people(n: int, index: bool) -> Db:
+    db = Db()
+    if index:
+        tx = db.store.begin()
+        tx.add_index("vertex", "Person", "id", True)
+        db.store.submit(tx.command()).raise_for_error()
+    db.run("UNWIND range(0, $n - 1) AS i CREATE (:Person {id: i, name: 'p' + i})", {"n": n})
+    return db
+
+
+def test_index_seek_chosen_when_index_exists():
+    db = people(50, index=True)
+    plan = db.engine.compile("MATCH (p:Person {id: $id}) RETURN p.name").plan_text(
+        db.store.begin(), {"id": 3}
+    )
+    assert plan[0] == "NodeIndexSeek(Person.id)"
+    assert db.run("MATCH (p:Person {id: $id}) RETURN p.name", {"id": 3}) == [["p3"]]
+
+
+def test_where_equality_uses_index():
+    db = people(50, index=True)
+    q = "MATCH (p:Person) WHERE p.id = $id RETURN p.name"
+    assert db.engine.compile(q).plan_text(db.store.begin(), {"id": 7})[0].startswith(
+        "NodeIndexSeek"
+    )
+    assert db.run(q, {"id": 7}) == [["p7"]]
+
+
+def test_label_scan_without_index():
+    db = people(20, index=False)
+    plan = db.engine.compile("MATCH (p:Person {id: $id}) RETURN p.name").plan_text(
+        db.store.begin(), {"id": 3}
+    )
+    assert plan[0] == "NodeByLabelScan(Person)"
+    assert db.run("MATCH (p:Person {id: $id}) RETURN p.name", {"id": 3}) == [["p3"]]
+
+
+def test_index_seek_reads_few_records():
+    db = people(500, index=True)
+    tx = CountingTx(db.store.begin())
+    rows = list(db.engine.run("MATCH (p:Person {id: 42}) RETURN p.name", {}, tx).records)
+    assert rows == [["p42"]]
+    assert tx.node_reads <= 3
+
+
+def test_limit_is_lazy_over_a_large_scan():
+    db = people(2000, index=False)
+    tx = CountingTx(db.store.begin())
+    result = db.engine.run("MATCH (p:Person) RETURN p.id LIMIT 1", {}, tx)
+    assert len(list(result.records)) == 1
+    assert tx.node_reads <= 3  # a few, not 2000
+
+
+def test_records_stream_on_demand():
+    db = people(1000, index=False)
+    tx = CountingTx(db.store.begin())
+    result = db.engine.run("MATCH (p:Person) RETURN p.id", {}, tx)
+    it = iter(result.records)
+    next(it), next(it)
+    assert tx.node_reads <= 4
+
+
+def test_missing_parameter():
+    db = Db()
+    with pytest.raises(errors.ParameterMissing):
+        db.run("RETURN $nope")
+
+
+def test_compile_cache_and_flags():
+    engine = CypherEngine()
+    a = engine.compile("MATCH (n) RETURN n")
+    assert engine.compile("MATCH (n) RETURN n") is a
+    assert not a.is_write and a.columns == ["n"]
+    assert engine.compile("CREATE (n)").is_write
+
+
+def test_explain_returns_plan_and_no_rows():
+    db = people(5, index=False)
+    tx = db.store.begin()
+    result = db.engine.run("EXPLAIN MATCH (p:Person) RETURN p", {}, tx, QueryContext(params={}))
+    assert list(result.records) == []
+    assert result.plan[0] == "NodeByLabelScan(Person)"
+
+
+ERRORS = [
+    ("delete connected node", ("CREATE (:A)-[:R]->(:B)",), "MATCH (a:A) DELETE a",
+     errors.ConstraintVerificationFailed, "DeleteConnectedNode"),
+    ("deleted entity access", ("CREATE (:A {x: 1})",), "MATCH (a:A) DELETE a RETURN a.x",
+     errors.EntityNotFound, "DeletedEntityAccess"),
+    ("negative limit", (), "UNWIND [1] AS x RETURN x LIMIT $l",
+     errors.CypherSyntaxError, "NegativeIntegerArgument"),
+    ("property of a number", (), "WITH 1 AS x RETURN x.prop", errors.CypherTypeError, None),
+    ("integer overflow", (), "RETURN 9223372036854775807 + 1",
+     errors.CypherArithmeticError, None),
+]
+
+
+@pytest.mark.parametrize("setup,query,exc,detail", [e[1:] for e in ERRORS],
+                         ids=[e[0] for e in ERRORS])
+def test_runtime_errors(setup, query, exc, detail):
+    db = Db().setup(*setup)
+    with pytest.raises(exc) as info:
+        db.run(query, {"l": -1})
+    if detail is not None:
+        assert info.value.detail == detail

@@ -392,21 +392,23 @@ def _random_uuid(ctx):
 from tugraph_bolt.cypher import functions_convert as _convert  # noqa: E402,F401  conversions
 from tugraph_bolt.cypher import functions_math as _math  # noqa: E402,F401  registers math
 
+_CLOCK_NAMES = ("date", "time", "localtime", "datetime", "localdatetime")
+
 
 def _merge_temporal() -> None:
-    """Add temporal.py's functions: a dict name -> Function or fn(ctx, args)."""
+    """Add temporal.py's table (name -> fn(ctx, args)); it checks its own arities.
+
+    Constructors called without arguments read the statement clock, so they are marked
+    non-deterministic; so are the explicit .transaction/.statement/.realtime clocks.
+    """
     try:
         from tugraph_bolt.cypher import temporal
     except ImportError:
         return
-    table = getattr(temporal, "FUNCTIONS", None) or {}
-    for name, entry in table.items():
-        if isinstance(entry, Function):
-            FUNCTIONS[name.lower()] = entry
-        else:
-            FUNCTIONS[name.lower()] = Function(
-                name, getattr(entry, "min_args", 0), getattr(entry, "max_args", None),
-                getattr(entry, "fn", entry), getattr(entry, "deterministic", True))
+    for name, fn in temporal.TEMPORAL_FUNCTIONS.items():
+        key = name.lower()
+        clock = key in _CLOCK_NAMES or key.endswith((".transaction", ".statement", ".realtime"))
+        FUNCTIONS[key] = Function(name, 0, None, fn, deterministic=not clock)
 
 
 _merge_temporal()

@@ -115,7 +115,7 @@ def to_string(v):
     if isinstance(v, V.TEMPORAL_TYPES):
         from tugraph_bolt.cypher import temporal
 
-        return temporal.format_value(v)
+        return temporal.to_string(v)
     if isinstance(v, V.Point):
         return _point_text(v)
     raise _Unconvertible

@@ -72,7 +72,8 @@ def type_error(message: str) -> CypherTypeError:
 
 
 # --- temporal helpers ------------------------------------------------------------------
-# Comparison of temporal values only needs their fields; arithmetic is temporal.py's.
+# Equality, comparison and arithmetic of temporal values are temporal.py's; grouping keys
+# only need the fields equality depends on.
 
 
 def _time_utc_nanos(t: V.Time) -> int:
@@ -83,30 +84,19 @@ def _duration_nanos(d: V.Duration) -> int:
     return d.seconds * _NANOS + d.nanos
 
 
-def _temporal_sort_fields(v) -> tuple:
-    """Fields that order values of one temporal type (instants for zoned types)."""
-    if isinstance(v, V.Date):
-        return (v.days,)
-    if isinstance(v, V.LocalTime):
-        return (v.nanos,)
-    if isinstance(v, V.Time):
-        return (_time_utc_nanos(v), v.offset_seconds)
-    if isinstance(v, V.LocalDateTime):
-        return (v.seconds, v.nanos)
-    if isinstance(v, V.DateTime):
-        return (v.seconds, v.nanos, v.offset_seconds, v.tz_id or "")
-    if isinstance(v, V.Duration):
-        return (v.months, v.days, _duration_nanos(v))
-    raise TypeError(v)
-
-
 def _temporal_equal_fields(v) -> tuple:
-    # Zoned values are equal when they denote the same instant.
+    """Fields on which temporal equality (same instant / same amount) depends."""
     if isinstance(v, V.Time):
         return (_time_utc_nanos(v),)
     if isinstance(v, V.DateTime):
         return (v.seconds, v.nanos)
-    return _temporal_sort_fields(v)
+    if isinstance(v, V.Date):
+        return (v.days,)
+    if isinstance(v, V.LocalTime):
+        return (v.nanos,)
+    if isinstance(v, V.LocalDateTime):
+        return (v.seconds, v.nanos)
+    return (v.months, v.days, _duration_nanos(v))
 
 
 # --- equality ------------------------------------------------------------------------
@@ -139,7 +129,7 @@ def equals(a, b):
     if isinstance(a, V.Path):
         return isinstance(b, V.Path) and _path_ids(a) == _path_ids(b)
     if isinstance(a, V.TEMPORAL_TYPES):
-        return type(a) is type(b) and _temporal_equal_fields(a) == _temporal_equal_fields(b)
+        return type(a) is type(b) and _temporal_op("equals")(a, b)
     if isinstance(a, V.Point):
         return isinstance(b, V.Point) and (a.srid, a.x, a.y, a.z) == (b.srid, b.x, b.y, b.z)
     if isinstance(a, (bytes, bytearray)):
@@ -198,11 +188,8 @@ def _cmp(a, b):
             if r != 0:
                 return r
         return (len(a) > len(b)) - (len(a) < len(b))
-    if isinstance(a, V.TEMPORAL_TYPES) and not isinstance(a, V.Duration):
-        if type(a) is not type(b):
-            return None
-        fa, fb = _temporal_equal_fields(a), _temporal_equal_fields(b)
-        return (fa > fb) - (fa < fb)
+    if isinstance(a, V.TEMPORAL_TYPES):
+        return _temporal_op("compare")(a, b)
     return None
 
 
@@ -278,7 +265,7 @@ def order_key(v) -> tuple:
     if isinstance(v, V.Path):
         return (_RANK_PATH, _path_ids(v))
     if isinstance(v, V.TEMPORAL_TYPES):
-        return (_TEMPORAL_RANK[type(v)], _temporal_sort_fields(v))
+        return (_TEMPORAL_RANK[type(v)], _temporal_op("order_key_part")(v))
     if isinstance(v, V.Point):
         return (_RANK_POINT, (v.srid, v.x, v.y, v.z if v.z is not None else 0.0))
     if isinstance(v, (bytes, bytearray)):

@@ -1,0 +1,140 @@
+"""Self-tests of the TCK runner: cell parser, typed comparison, side effects, error matching."""
+
+import math
+from types import SimpleNamespace
+
+import pytest
+
+from tests.tck import cells, steps
+from tests.tck.conftest import read_known_failures, write_known_failures
+from tests.tck.scenarios import FEATURES, Step, load_feature
+from tugraph_bolt import values as V
+from tugraph_bolt.errors import CypherSyntaxError, CypherTypeError
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("1", "1.0"), ("1", "true"), ("'1'", "1"), ("[1]", "[1.0]"), ("{a: 1}", "{a: '1'}"),
+     ("(:A)", "(:B)"), ("[:T]", "[:U]"), ("<(:A)-[:T]->(:B)>", "<(:A)<-[:T]-(:B)>"),
+     ("null", "'null'"), ("[]", "{}")],
+)
+def test_cells_are_typed(a, b):
+    assert cells.canon_cell(a) != cells.canon_cell(b)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1", 1), ("-7", -7), ("1.5", 1.5), (".5e-3", 0.0005), ("'a b'", "a b"), ("true", True),
+        ("null", None), ("[1, 'x', [null]]", [1, "x", [None]]), ("{k: 1, `a b`: [2]}",
+                                                                 {"k": 1, "a b": [2]}),
+        ("''", ""), ("'it\\'s'", "it's"), ("-Inf", -math.inf),
+    ],
+)
+def test_parameter_values(text, value):
+    assert cells.parse_value(text) == value
+
+
+def test_nan_cell_equals_nan_value():
+    assert cells.canon_cell("NaN") == cells.canon_value(float("nan"))
+
+
+def test_engine_values_match_their_cells():
+    a = V.Node(1, ("B", "A"), {"name": "x", "gone": None})
+    b = V.Node(2, (), {})
+    r = V.Relationship(5, 2, 1, "T", {"w": 1.0})
+    path = V.Path((a, b), (r,))  # traversed against its direction
+    assert cells.canon_value(a) == cells.canon_cell("(:A:B {name: 'x'})")
+    assert cells.canon_value(r) == cells.canon_cell("[:T {w: 1.0}]")
+    assert cells.canon_value(path) == cells.canon_cell("<(:A:B {name: 'x'})<-[:T {w: 1.0}]-()>")
+    assert cells.canon_value([1, {"k": [True]}]) == cells.canon_cell("[1, {k: [true]}]")
+    assert cells.canon_value(V.Date(0)) == cells.canon_cell("'1970-01-01'")
+
+
+def test_ignoring_list_order():
+    assert cells.unorder(cells.canon_cell("['b', 'a']")) == cells.unorder(
+        cells.canon_value(["a", "b"]))
+    assert cells.canon_cell("['b', 'a']") != cells.canon_value(["a", "b"])
+
+
+@pytest.mark.parametrize("bad", ["[1,", "(:A", "{a 1}", "foo", "<(:A)-[:T]-(:B)>"])
+def test_malformed_cells_are_rejected(bad):
+    with pytest.raises(cells.CellSyntaxError):
+        cells.canon_cell(bad)
+
+
+def _state(nodes: dict, rels: dict):
+    rec = SimpleNamespace
+    return SimpleNamespace(
+        node_ids=lambda: tuple(nodes), rel_ids=lambda: tuple(rels),
+        node=lambda i: rec(labels=nodes[i][0], props=nodes[i][1]),
+        rel=lambda i: rec(props=rels[i]),
+    )
+
+
+def test_side_effects_are_a_graph_diff():
+    before = steps.snapshot(_state({1: (("A",), {"x": 1})}, {}))
+    after = steps.snapshot(_state({1: (("A",), {"x": 2}), 2: (("B",), {})}, {7: {"w": 1}}))
+    assert steps.side_effects(before, after) == {
+        "+nodes": 1, "+relationships": 1, "+labels": 1, "+properties": 2, "-properties": 1}
+    assert steps.side_effects(after, after) == {}
+
+
+def _run_with(error=None, columns=None, rows=None):
+    run = steps.ScenarioRun.__new__(steps.ScenarioRun)
+    run.error, run.columns, run.rows, run.effects = error, columns, rows, {}
+    return run
+
+
+def test_error_matching_is_structural():
+    run = _run_with(CypherSyntaxError("x", detail="UndefinedVariable"))
+    run.check_error("SyntaxError", "compile time", "UndefinedVariable")
+    run.check_error("SyntaxError", "any time", "UndefinedVariable")
+    with pytest.raises(steps.ScenarioFailure):
+        run.check_error("SyntaxError", "runtime", "UndefinedVariable")
+    with pytest.raises(steps.ScenarioFailure):
+        run.check_error("SyntaxError", "compile time", "VariableAlreadyBound")
+    with pytest.raises(steps.ScenarioFailure):
+        _run_with(columns=["a"], rows=[]).check_error("TypeError", "runtime", "X")
+    with pytest.raises(steps.ScenarioFailure):
+        _run_with(CypherTypeError("x", detail="D")).check_result("the result should be empty", None)
+
+
+def test_result_comparison_multiset_and_order():
+    run = _run_with(columns=["n"], rows=[[1], [2], [1]])
+    run.check_result("the result should be, in any order:", [("n",), ("2",), ("1",), ("1",)])
+    with pytest.raises(steps.ScenarioFailure):
+        run.check_result("the result should be, in order:", [("n",), ("2",), ("1",), ("1",)])
+    with pytest.raises(steps.ScenarioFailure):
+        run.check_result("the result should be, in any order:", [("n",), ("1",), ("2",)])
+    with pytest.raises(steps.ScenarioFailure):
+        run.check_result("the result should be, in any order:", [("m",), ("1",), ("2",), ("1",)])
+    with pytest.raises(steps.ScenarioFailure):  # 1.0 is not 1
+        run.check_result("the result should be, in any order:",
+                         [("n",), ("1.0",), ("2",), ("1",)])
+
+
+def test_test_procedure_returns_matching_rows():
+    step = Step("there exists a procedure test.my.proc(name :: STRING?, id :: INTEGER?) :: "
+                "(city :: STRING?, country_code :: INTEGER?):", None,
+                (("name", "id", "city", "country_code"), ("'Andres'", "1", "'Malmo'", "46"),
+                 ("'Tobias'", "1", "'Malmo'", "46"), ("'Andres'", "2", "'London'", "44")))
+    proc = steps.make_test_procedure(step)
+    assert proc.name == "test.my.proc" and [c for c, _ in proc.columns] == ["city", "country_code"]
+    assert proc.fn(None, ["Andres", 1]) == [["Malmo", 46]]
+    assert proc.fn(None, ["Nobody", 1]) == []
+
+
+def test_known_failures_round_trip(tmp_path):
+    path = tmp_path / "known.txt"
+    write_known_failures({"a/B.feature:10": "x", "a/B.feature:9": "y"}, path)
+    assert read_known_failures(path) == {"a/B.feature:10", "a/B.feature:9"}
+    lines = [ln for ln in path.read_text().splitlines() if not ln.startswith("#")]
+    assert lines[0].startswith("a/B.feature:9 ")
+
+
+def test_outline_examples_get_distinct_ids():
+    scenarios = load_feature(FEATURES / "expressions" / "comparison" / "Comparison1.feature")
+    ids = [s.id for s in scenarios]
+    assert len(ids) == len(set(ids)) and len(ids) > 20
+    assert all(s.directory == "expressions/comparison" for s in scenarios)

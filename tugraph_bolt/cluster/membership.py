@@ -69,12 +69,16 @@ class Membership:
                     return node_id
         return None
 
-    def voter_ids(self) -> list[int]:
-        """Voters as PySyncObj currently sees them on this node (self included)."""
+    def voter_addresses(self) -> list[str]:
+        """'ip:raft_port' of every voter PySyncObj currently has on this node (self included)."""
         addresses = [str(n) for n in self._sync.otherNodes]
         if self._sync.selfNode is not None:
             addresses.append(str(self._sync.selfNode))
-        ids = [self.node_id_of(a) for a in addresses]
+        return sorted(addresses)
+
+    def voter_ids(self) -> list[int]:
+        """Node ids of voter_addresses() found in the directory."""
+        ids = [self.node_id_of(a) for a in self.voter_addresses()]
         return sorted(i for i in ids if i is not None)
 
     def _remember(self, peer: Peer) -> None:

@@ -82,3 +82,20 @@ def test_from_epoch():
     assert s(call("datetime.fromepoch", -1, 500_000_000)) == "1969-12-31T23:59:59.500Z"
     assert s(call("datetime.fromepochmillis", -1)) == "1969-12-31T23:59:59.999Z"
     assert call("datetime.fromepoch", None, 0) is None
+
+
+def test_datetime_from_epoch_fields():
+    assert s(call("datetime", {"epochMillis": 424797300000})) == "1983-06-18T15:15Z"
+    dt = call("datetime", {"epochSeconds": 1530000000, "nanosecond": 23, "timezone": "+02:00"})
+    assert s(dt) == "2018-06-26T10:00:00.000000023+02:00"
+    with pytest.raises(CypherArgumentError):
+        call("datetime", {"epochSeconds": 1, "year": 2000})
+
+
+def test_a_missing_statement_time_is_an_internal_error_not_a_clock_read():
+    from types import SimpleNamespace
+
+    from tugraph_bolt.errors import InternalError
+
+    with pytest.raises(InternalError):
+        call("date", ctx=SimpleNamespace(now=None))

@@ -13,7 +13,7 @@ and a `timezone` next to a zoned source converts the instant into that zone, whi
 
 from __future__ import annotations
 
-from tugraph_bolt.errors import CypherTypeError
+from tugraph_bolt.errors import CypherTypeError, InternalError
 from tugraph_bolt.values import Date, DateTime, LocalDateTime, LocalTime, Time
 
 from . import calendar as cal
@@ -48,8 +48,10 @@ _HAS_TIME = {
     "datetime": True,
 }
 _ZONED = {"time", "datetime"}
+_EPOCH_FIELDS = ("epochSeconds", "epochMillis")
 _CANONICAL = {
-    k.lower(): k for k in (*DATE_FIELDS, *TIME_FIELDS, "date", "time", "datetime", "timezone")
+    k.lower(): k
+    for k in (*DATE_FIELDS, *TIME_FIELDS, *_EPOCH_FIELDS, "date", "time", "datetime", "timezone")
 }
 
 
@@ -65,6 +67,8 @@ def _allowed(kind: str) -> set[str]:
         keys |= {*TIME_FIELDS, "time"}
     if _HAS_DATE[kind] and _HAS_TIME[kind]:
         keys.add("datetime")
+    if kind == "datetime":
+        keys.update(_EPOCH_FIELDS)
     return keys
 
 
@@ -90,10 +94,21 @@ def construct(kind: str, arg, ctx, timezone=None):
 
 
 def now(kind: str, ctx, timezone=None):
-    instant = ctx.now
+    instant = getattr(ctx, "now", None)
+    if instant is None:
+        # The executor fixes the statement time once; reading a clock here would let
+        # replicas and re-runs disagree.
+        raise InternalError("the statement time (ctx.now) was not set")
     zone: Zone = 0 if timezone is None else parse_zone(timezone)
     dt = datetime_at_instant(instant.seconds, instant.nanos, zone)
     return project(kind, dt)
+
+
+def _now_seconds(ctx) -> int:
+    instant = getattr(ctx, "now", None)
+    if instant is None:
+        raise InternalError("the statement time (ctx.now) was not set")
+    return instant.seconds
 
 
 def project(kind: str, dt: DateTime):
@@ -123,7 +138,7 @@ def from_string(kind: str, value: str, ctx):
                 raise invalid(f"Text cannot be parsed to a LocalTime: '{value}'")
             return LocalTime(nanos)
         if offset is None and name is not None:
-            offset = offset_at_instant(name, ctx.now.seconds)
+            offset = offset_at_instant(name, _now_seconds(ctx))
         return Time(nanos, offset or 0)
     days, nanos, offset, name = text.parse_datetime(
         value, "LocalDateTime" if kind == "localdatetime" else "DateTime"
@@ -165,6 +180,8 @@ def from_map(kind: str, mapping: dict, ctx, *, replace_zone: bool = False):
     tz_text = fields.pop("timezone", None)
     if not fields:
         return now(kind, ctx, tz_text)
+    if any(k in fields for k in _EPOCH_FIELDS):
+        return _from_epoch_fields(fields, tz_text)
     base_days = base_nanos = None
     source_zone: Zone | None = None
     source_offset: int | None = None
@@ -208,10 +225,27 @@ def from_map(kind: str, mapping: dict, ctx, *, replace_zone: bool = False):
     return make_datetime(days, nanos, 0 if zone is None else zone)
 
 
+def _from_epoch_fields(fields: dict, tz_text) -> DateTime:
+    """datetime({epochSeconds | epochMillis [, millisecond, microsecond, nanosecond]})."""
+    if set(fields) - {*_EPOCH_FIELDS, "millisecond", "microsecond", "nanosecond"} or all(
+        k in fields for k in _EPOCH_FIELDS
+    ):
+        raise invalid("epochSeconds/epochMillis combine only with sub-second fields and timezone")
+    for key, value in fields.items():
+        _int_field(key, value)
+    if "epochMillis" in fields:
+        seconds, millis = divmod(fields["epochMillis"], 1000)
+        nanos = millis * 1_000_000 + _sub_second(fields, 0)
+    else:
+        seconds, nanos = fields["epochSeconds"], _sub_second(fields, 0)
+    zone = 0 if tz_text is None else parse_zone(tz_text)
+    return datetime_at_instant(seconds, nanos, zone)
+
+
 def _zoned_time(nanos: int, source_offset: int | None, zone: Zone | None, ctx) -> Time:
     if zone is None:
         return Time(nanos, source_offset or 0)
-    offset = zone if isinstance(zone, int) else offset_at_instant(zone, ctx.now.seconds)
+    offset = zone if isinstance(zone, int) else offset_at_instant(zone, _now_seconds(ctx))
     if source_offset is not None:
         nanos = (nanos + (offset - source_offset) * NS) % (DAY * NS)
     return Time(nanos, offset)

@@ -13,7 +13,7 @@ from typing import Any
 from tugraph_bolt import __version__
 from tugraph_bolt.bolt import messages as m
 from tugraph_bolt.bolt.chunking import Dechunker, chunk_message
-from tugraph_bolt.bolt.handshake import client_request, parse_client_reply
+from tugraph_bolt.bolt.handshake import SUPPORTED_VERSIONS, client_request, parse_client_reply
 from tugraph_bolt.bolt.hydration import ValueCodec
 from tugraph_bolt.packstream import Packer
 
@@ -46,11 +46,12 @@ class BoltClient:
         password: str | None = None,
         timeout: float = 10.0,
         routing: dict | None = None,
+        versions: tuple[tuple[int, int], ...] = SUPPORTED_VERSIONS,
     ) -> BoltClient:
         sock = socket.create_connection((host, port), timeout=timeout)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.sendall(client_request())
+            sock.sendall(client_request(versions))
             version = parse_client_reply(_recv_exactly(sock, 4))
             client = cls(sock, version)
             client._login(user, password, routing)

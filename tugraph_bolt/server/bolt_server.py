@@ -108,6 +108,7 @@ class BoltServer:
     def stop(self, grace: float = 5.0) -> None:
         self._stopping.set()
         if self._listener is not None:
+            _shutdown(self._listener)  # on Linux this wakes the blocked accept(); close alone does not
             try:
                 self._listener.close()
             except OSError:

@@ -12,6 +12,8 @@ from tugraph_bolt.cluster import Peer, Replica, ReplicaConfig
 from tugraph_bolt.cluster.config import MIB, check_bind_ip, syncobj_settings
 from tugraph_bolt.errors import ConfigError
 
+pytestmark = pytest.mark.xdist_group("cluster")
+
 
 def config(tmp_path, ip="127.0.0.1", learner=False, **kw):
     peers = [Peer(1, ip, 9001, 7001, learner), Peer(2, "127.0.0.1", 9002, 7002),

@@ -16,6 +16,8 @@ from pysyncobj import FAIL_REASON
 
 from tests.cluster.schedule import NAMES, Net, replay
 
+pytestmark = pytest.mark.xdist_group("cluster")
+
 
 @pytest.fixture
 def install_clock(monkeypatch):

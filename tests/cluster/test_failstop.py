@@ -13,6 +13,8 @@ from tests.cluster.toy import Cluster, wait_until
 from tugraph_bolt import errors
 from tugraph_bolt.cluster.guarded import KIND_COMMAND, FailStopped, envelope
 
+pytestmark = pytest.mark.xdist_group("cluster")
+
 CRITICAL_LINE = "truncating already-applied log entries from index 5 (last applied: 6)"
 
 

@@ -11,6 +11,8 @@ from tests.cluster.toy import Cluster, ToyMachine, wait_until
 from tugraph_bolt import errors
 from tugraph_bolt.cluster import MembershipBusy
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cluster")]
+
 
 def same_history(cluster, ids):
     return len({tuple(cluster.machines[i].history) for i in ids}) == 1

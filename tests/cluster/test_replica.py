@@ -11,6 +11,8 @@ import pytest
 from tests.cluster.toy import Cluster, ToyMachine, wait_until
 from tugraph_bolt import errors
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cluster")]
+
 
 @pytest.fixture(scope="module")
 def trio(tmp_path_factory):

@@ -124,7 +124,10 @@ class BoltClient:
 
     def _exchange(self, *requests: m.Request) -> list:
         """Send pipelined requests; read until each has its summary (SUCCESS/FAILURE/IGNORED)."""
-        self._send(*requests)
+        try:
+            self._send(*requests)
+        except OSError as e:
+            raise ClientError("Client.ConnectionLost", str(e)) from None
         replies: list = []
         summaries = 0
         while summaries < len(requests):

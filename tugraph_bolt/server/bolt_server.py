@@ -79,6 +79,7 @@ class BoltServer:
         self._slots = threading.BoundedSemaphore(max_workers)
         self._clients: dict[int, _Client] = {}
         self._listener: socket.socket | None = None
+        self._bound: tuple[str, int] | None = None
         self._acceptor: threading.Thread | None = None
         self._stopping = threading.Event()
         self._next_id = 0
@@ -86,9 +87,7 @@ class BoltServer:
     @property
     def address(self) -> tuple[str, int]:
         """The bound (host, port); the port is real even when 0 was asked for."""
-        if self._listener is None:
-            return self.host, self.port
-        return self._listener.getsockname()[:2]
+        return self._bound if self._bound is not None else (self.host, self.port)
 
     def start(self) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -101,6 +100,7 @@ class BoltServer:
             listener.close()
             raise
         self._listener = listener
+        self._bound = listener.getsockname()[:2]
         self._acceptor = threading.Thread(target=self._accept_loop, name="bolt-acceptor",
                                           daemon=True)
         self._acceptor.start()

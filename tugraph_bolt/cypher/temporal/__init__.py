@@ -11,6 +11,7 @@ from .access import get_field, is_temporal, to_string, type_name
 from .arith import add, between, compare, div, equals, mul, negate, order_key_part, sub
 from .build import construct
 from .functions import TEMPORAL_FUNCTIONS, duration_of, truncate
+from .zones import offset_at_instant, utc_of_local
 
 # Names cypher/ops.py looks up.
 subtract = sub
@@ -32,10 +33,12 @@ __all__ = [
     "mul",
     "multiply",
     "negate",
+    "offset_at_instant",
     "order_key_part",
     "sub",
     "subtract",
     "to_string",
     "truncate",
     "type_name",
+    "utc_of_local",
 ]

@@ -200,9 +200,10 @@ def from_map(kind: str, mapping: dict, ctx, *, replace_zone: bool = False):
             if nanos is None and key == "time":
                 raise invalid(f"cannot take a time from a {type(source).__name__}")
             base_nanos = nanos if nanos is not None else 0
+            # The value the time comes from decides the zone ('time' is read last).
             if isinstance(source, ZONED_TYPES):
                 source_zone, source_offset = zone, source.offset_seconds
-            elif key == "time" or source_zone is None:
+            else:
                 source_zone = source_offset = None
     for key, value in fields.items():
         _int_field(key, value)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from collections import Counter
 
 from tests.tck import cells
 from tests.tck.scenarios import GRAPHS, Scenario, Step
+from tugraph_bolt import values as V
+from tugraph_bolt.cypher import ops
 from tugraph_bolt.errors import CypherError
 
 
@@ -81,9 +84,12 @@ def make_test_procedure(step: Step):
     in_names = [n for n, _ in params]
     out_names = [n for n, _ in columns]
 
+    def same(a, b) -> bool:
+        # Arguments may be coerced (INTEGER -> FLOAT), so compare as Cypher values.
+        return (a is None and b is None) or ops.equals(a, b) is True
+
     def matches(row: dict, args: list) -> bool:
-        return all(cells.canon_value(row[n]) == cells.canon_value(a)
-                   for n, a in zip(in_names, args, strict=True))
+        return all(same(row[n], a) for n, a in zip(in_names, args, strict=True))
 
     def fn(ctx, args):
         return [[row[n] for n in out_names] for row in table if matches(row, args)]
@@ -158,7 +164,10 @@ class ScenarioRun:
     def _context(self):
         from tugraph_bolt.cypher.engine import QueryContext
 
-        return QueryContext(params=self.params, random=random.Random(0),
+        # One statement time per query, as a server would fix it (temporal clocks read it).
+        now_ns = time.time_ns()
+        now = V.DateTime(now_ns // 1_000_000_000, now_ns % 1_000_000_000, 0, "UTC")
+        return QueryContext(params=self.params, now=now, random=random.Random(0),
                             procedures=self.procedures)
 
     def _run(self, query: str) -> tuple[list[str], list[list]]:

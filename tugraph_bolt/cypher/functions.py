@@ -16,6 +16,8 @@ Temporal constructors (date, datetime.truncate, duration.between, ...) come from
 
 from __future__ import annotations
 
+import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,6 +129,24 @@ def _rtrim(s):
     return string_arg("rTrim", s).rstrip(" \t\n\r\f\v")
 
 
+@function("btrim", 1, 2, nulls=False)
+def _btrim(s, chars=None):
+    if s is None:
+        return None
+    if chars is None:
+        return string_arg("btrim", s).strip(" \t\n\r\f\v")
+    return string_arg("btrim", s).strip(string_arg("btrim", chars))
+
+
+@function("normalize", 1, 2)
+def _normalize(s, form="NFC"):
+    form = str(form).upper()
+    if form not in ("NFC", "NFD", "NFKC", "NFKD"):
+        raise CypherArgumentError(f"normalize(): unknown normal form {form!r}",
+                                  detail="InvalidArgumentValue")
+    return unicodedata.normalize(form, string_arg("normalize", s))
+
+
 @function("replace", 3, nulls=False)
 def _replace(s, search, replacement):
     if s is None or search is None or replacement is None:
@@ -218,6 +238,11 @@ def _length(v):
     if isinstance(v, (str, list)):
         return len(v)
     raise invalid_argument("length", v, "a Path")
+
+
+@function("char_length", 1)
+def _char_length(s):
+    return len(string_arg("char_length", s))
 
 
 @function("head", 1)
@@ -365,6 +390,8 @@ def _exists(v):
 def now_millis(ctx) -> int:
     """The statement time as epoch milliseconds, from whatever form ctx.now has."""
     now = ctx.now() if callable(ctx.now) else ctx.now
+    if now is None:  # no statement clock given: the wall clock, read once here
+        return time.time_ns() // 1_000_000
     if isinstance(now, V.DateTime):
         return now.seconds * 1000 + now.nanos // 1_000_000
     if hasattr(now, "timestamp"):  # datetime.datetime
@@ -389,6 +416,12 @@ def _random_uuid(ctx):
     return str(uuid.UUID(int=ctx.random.getrandbits(128), version=4))
 
 
+# Neo4j 5 spellings of the same functions.
+for _alias, _original in (("upper", "toupper"), ("lower", "tolower"),
+                          ("character_length", "char_length")):
+    FUNCTIONS[_alias] = FUNCTIONS[_original]
+
+
 from tugraph_bolt.cypher import functions_convert as _convert  # noqa: E402,F401  conversions
 from tugraph_bolt.cypher import functions_math as _math  # noqa: E402,F401  registers math
 
@@ -411,4 +444,15 @@ def _merge_temporal() -> None:
         FUNCTIONS[key] = Function(name, 0, None, fn, deterministic=not clock)
 
 
+def _merge_spatial() -> None:
+    """Add spatial.py's table (point, point.distance, ...): name -> fn(ctx, args)."""
+    try:
+        from tugraph_bolt.cypher import spatial
+    except ImportError:
+        return
+    for name, fn in spatial.SPATIAL_FUNCTIONS.items():
+        FUNCTIONS[name.lower()] = Function(name, 0, None, fn)
+
+
 _merge_temporal()
+_merge_spatial()

@@ -117,21 +117,10 @@ def to_string(v):
 
         return temporal.to_string(v)
     if isinstance(v, V.Point):
-        return _point_text(v)
+        from tugraph_bolt.cypher import spatial
+
+        return spatial.to_string(v)
     raise _Unconvertible
-
-
-def _point_text(p: V.Point) -> str:
-    coords = [p.x, p.y] + ([p.z] if p.z is not None else [])
-    kind = "x, y, z" if p.z is not None else "x, y"
-    if p.srid in (4326, 4979):
-        kind = kind.replace("x", "longitude").replace("y", "latitude").replace("z", "height")
-    parts = ", ".join(f"{k}: {ops.format_float(float(c))}"
-                      for k, c in zip(kind.split(", "), coords, strict=True))
-    return f"point({{{parts}, crs: '{_CRS.get(p.srid, p.srid)}'}})"
-
-
-_CRS = {7203: "cartesian", 9157: "cartesian-3d", 4326: "wgs-84", 4979: "wgs-84-3d"}
 
 
 def _register(name: str, convert, expected: str) -> None:
@@ -160,3 +149,45 @@ _register("toInteger", to_integer, "a String, a number or a Boolean")
 _register("toFloat", to_float, "a String or a number")
 _register("toBoolean", to_boolean, "a String, an Integer or a Boolean")
 _register("toString", to_string, "a String, a number, a Boolean or a temporal value")
+
+
+# valueType(): Neo4j's type names, unions ordered as below, "NOT NULL" for present values.
+_TYPE_ORDER = (
+    (bool, "BOOLEAN"), (str, "STRING"), (int, "INTEGER"), (float, "FLOAT"),
+    (V.Date, "DATE"), (V.LocalTime, "LOCAL TIME"), (V.Time, "ZONED TIME"),
+    (V.LocalDateTime, "LOCAL DATETIME"), (V.DateTime, "ZONED DATETIME"),
+    (V.Duration, "DURATION"), (V.Point, "POINT"), (V.Node, "NODE"),
+    (V.Relationship, "RELATIONSHIP"), (dict, "MAP"), (list, "LIST"), (V.Path, "PATH"),
+)  # fmt: skip
+
+
+def _type_rank(v) -> int:
+    for rank, (cls, _name) in enumerate(_TYPE_ORDER):
+        if isinstance(v, cls):
+            return rank
+    raise invalid_argument("valueType", v, "a Cypher value")
+
+
+def value_type(v) -> str:
+    if v is None:
+        return "NULL"
+    if not isinstance(v, list):
+        return _TYPE_ORDER[_type_rank(v)][1] + " NOT NULL"
+    present = [x for x in v if x is not None]
+    if not v:
+        return "LIST<NOTHING> NOT NULL"
+    if not present:
+        return "LIST<NULL> NOT NULL"
+    inner = {}
+    for x in present:  # one entry per element type, ordered by the table
+        inner.setdefault(_type_rank(x), value_type(x))
+    kinds = [inner[k] for k in sorted(inner)]
+    text = " | ".join(kinds)
+    if len(present) < len(v):
+        text = " | ".join(k.removesuffix(" NOT NULL") for k in kinds)
+    return f"LIST<{text}> NOT NULL"
+
+
+@function("valueType", 1, nulls=False)
+def _value_type(v):
+    return value_type(v)

@@ -68,11 +68,29 @@ def call(name, *args, ctx=None):
         ("toStringList", [[1, 2.0, {}]], ["1", "2.0", None]),
         ("keys", [{"a": 1, "b": None}], ["a", "b"]),
         ("isEmpty", [""], True),
+        ("btrim", ["xxaxx", "x"], "a"),
+        ("upper", ["a"], "A"),
+        ("char_length", ["abc"], 3),
+        ("normalize", ["e\u0301"], "\u00e9"),
+        ("valueType", [1], "INTEGER NOT NULL"),
+        ("valueType", [None], "NULL"),
+        ("valueType", [[1, None]], "LIST<INTEGER> NOT NULL"),
+        ("valueType", [{"a": 1}], "MAP NOT NULL"),
+        ("toString", [V.Date(0)], "1970-01-01"),
+        ("toString", [V.Duration(14, 1, 3600, 5)], "P1Y2M1DT1H0.000000005S"),
     ],
 )
 def test_function_values(name, args, expected):
     result = call(name, *args)
     assert result == expected and type(result) is type(expected)
+
+
+def test_temporal_and_spatial_functions_are_merged():
+    assert call("date", "2020-02-29") == V.Date(18321)
+    assert FUNCTIONS["date"].deterministic is False  # date() reads the statement clock
+    assert FUNCTIONS["date.truncate"].deterministic is True
+    p = call("point", {"x": 3, "y": 4})
+    assert call("point.distance", p, call("point", {"x": 0, "y": 0})) == 5.0
 
 
 def test_nan_results():

@@ -10,6 +10,9 @@ structure into a `values.*` object on the way in. What differs by version:
 - DateTime: 5.x (and 4.4 with the HELLO `patch_bolt: ["utc"]`) sends UTC seconds in `I`/`i`;
   plain 4.4 sends local seconds in the legacy `F`/`f`.
 
+Zone offsets for `i`/`f` come from cypher/temporal's zone rules (the pinned tzdata), so a
+DateTime hydrated here has the offset Cypher would compute for it.
+
 >>> codec = ValueCodec((5, 0))
 >>> codec.dehydrate(values.Date(1))
 Structure(tag=68, fields=[1])
@@ -19,46 +22,32 @@ Point(srid=7203, x=1.0, y=2.0, z=None)
 
 from __future__ import annotations
 
-import datetime as _dt
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tugraph_bolt import values
+from tugraph_bolt.cypher.temporal.zones import offset_at_instant, utc_of_local
+from tugraph_bolt.errors import DatabaseError
 from tugraph_bolt.packstream import Structure
-
-_EPOCH = _dt.datetime(1970, 1, 1)
-_UTC_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 class HydrationError(ValueError):
     """A structure with an unknown tag or the wrong fields for this Bolt version."""
 
 
-@lru_cache(maxsize=256)
-def _zone(tz_id: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz_id)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise HydrationError(f"unknown time zone {tz_id!r}") from None
-
-
 def zone_offset_at_utc(tz_id: str, utc_seconds: int) -> int:
     """The UTC offset (seconds) in force in `tz_id` at a UTC instant."""
     try:
-        moment = _UTC_EPOCH + _dt.timedelta(seconds=utc_seconds)
-    except OverflowError:
-        raise HydrationError("date time out of range for time zone lookup") from None
-    return int(moment.astimezone(_zone(tz_id)).utcoffset().total_seconds())
+        return offset_at_instant(tz_id, utc_seconds)
+    except DatabaseError as e:
+        raise HydrationError(e.message) from None
 
 
 def zone_offset_at_local(tz_id: str, local_seconds: int) -> int:
     """The UTC offset for a wall-clock time in `tz_id` (earlier offset when ambiguous)."""
     try:
-        local = _EPOCH + _dt.timedelta(seconds=local_seconds)
-    except OverflowError:
-        raise HydrationError("date time out of range for time zone lookup") from None
-    return int(local.replace(tzinfo=_zone(tz_id)).utcoffset().total_seconds())
+        return utc_of_local(tz_id, local_seconds)[1]
+    except DatabaseError as e:
+        raise HydrationError(e.message) from None
 
 
 def _check(tag: int, fields: list, *counts: int) -> None:

@@ -181,3 +181,11 @@ def test_invalid_operands_raise_type_errors():
         temporal.mul(Date(0), 2)
     with pytest.raises(CypherArithmeticError):
         temporal.div(Duration(1, 0, 0, 0), 0)
+
+
+def test_duration_components_stay_64_bit():
+    big = Duration(0, 0, 2**62, 0)
+    with pytest.raises(CypherArithmeticError):
+        temporal.add(big, big)
+    with pytest.raises(CypherArithmeticError):
+        temporal.mul(big, 4)

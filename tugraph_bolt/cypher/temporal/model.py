@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from tugraph_bolt.errors import CypherArithmeticError
 from tugraph_bolt.values import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
 
 from . import calendar as cal
@@ -88,9 +89,17 @@ def datetime_at_instant(utc_seconds: int, nanos: int, zone: Zone) -> DateTime:
     return DateTime(utc_seconds, nanos, offset, zone if isinstance(zone, str) else None)
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def make_duration(months: int, days: int, seconds: int, nanos: int) -> Duration:
+    """A Duration with nanos normalised into 0..999,999,999 (seconds take the carry)."""
     extra, nanos = divmod(nanos, NS)
-    return Duration(months, days, seconds + extra, nanos)
+    seconds += extra
+    # Bolt and the store carry each component as a 64-bit integer.
+    if any(not _INT64[0] <= part <= _INT64[1] for part in (months, days, seconds)):
+        raise CypherArithmeticError("duration out of range", detail="IntegerOverflow")
+    return Duration(months, days, seconds, nanos)
 
 
 def _trunc(x: Fraction) -> int:
@@ -111,6 +120,4 @@ def duration_from_parts(months, days, seconds) -> Duration:
     days += month_days
     whole_days = _trunc(days)
     seconds += (days - whole_days) * DAY
-    total_nanos = _trunc(seconds * NS)
-    secs, nanos = divmod(total_nanos, NS)
-    return Duration(whole_months, whole_days, secs, nanos)
+    return make_duration(whole_months, whole_days, 0, _trunc(seconds * NS))

@@ -322,6 +322,14 @@ class CypherTransformer(ExpressionTransformer):
                     low = c
         return _Range(low, high)
 
+    def range_without_star(self, meta, ch):
+        raise self._problem(meta, "Invalid relationship pattern: a length range needs '*' "
+                            "(e.g. [:T*1..3])", "InvalidRelationshipPattern")
+
+    def range_negative(self, meta, ch):
+        raise self._problem(meta, "Invalid relationship pattern: a length bound cannot be "
+                            "negative", "InvalidRelationshipPattern")
+
     def range_bound(self, meta, ch):
         value = self._integer_value(meta, ch[0])
         if value > INT_MAX:

@@ -24,6 +24,7 @@ class TckQuery:
     role: str  # 'setup' (having executed), 'query' (executing query), 'control'
     text: str
     error: tuple[str, str, str] | None  # (type, phase, detail) expected of the scenario
+    procedures: tuple[str, ...] = ()  # 'there exists a procedure ...' signatures
 
     @property
     def ident(self) -> str:
@@ -53,6 +54,11 @@ def _queries_of(feature: str, pickle: dict) -> list[TckQuery]:
         match = _ERROR.search(step["text"])
         if match:
             error = (match.group(1), match.group(2), match.group(3))
+    procedures = tuple(
+        step["text"][len("there exists a procedure "):].rstrip(":").strip()
+        for step in pickle["steps"]
+        if step["text"].startswith("there exists a procedure ")
+    )
     queries = []
     for step in pickle["steps"]:
         doc = step.get("argument", {}).get("docString")
@@ -67,5 +73,7 @@ def _queries_of(feature: str, pickle: dict) -> list[TckQuery]:
             role = "query"
         else:
             continue
-        queries.append(TckQuery(feature, pickle["name"], role, doc["content"], error))
+        queries.append(
+            TckQuery(feature, pickle["name"], role, doc["content"], error, procedures)
+        )
     return queries

@@ -72,9 +72,12 @@ class GuardedSyncObj(SyncObj):
         self._applied_listeners = []
         self.guard_counts = {"next_index_kept": 0, "truncation_avoided": 0,
                              "entries_trimmed": 0, "journal_flushes": 0}
+        self._journal_dirty = True
         if guards:
             failstop.register(self)
         super().__init__(self_address, other_addresses, conf, **syncobj_kwargs)
+        if durable:
+            self._track_journal_writes()
 
     # ------------------------------------------------------------------ the state machine
 
@@ -194,9 +197,23 @@ class GuardedSyncObj(SyncObj):
             except FailStopped:
                 pass
 
+    def _track_journal_writes(self) -> None:
+        """Mark the journal dirty on every write, so a flush (msync) happens only when needed.
+        Writes made before this runs are covered: the flag starts dirty."""
+        journal = self._SyncObj__raftLog
+        for name in ("add", "clear", "deleteEntriesFrom", "deleteEntriesTo"):
+            write = getattr(journal, name)
+
+            def marked(*args, _write=write, **kwargs):
+                self._journal_dirty = True
+                return _write(*args, **kwargs)
+
+            setattr(journal, name, marked)
+
     def _flush_journal(self) -> None:
         flush = getattr(self._SyncObj__raftLog, "flush", None)
-        if flush is not None:
+        if flush is not None and self._journal_dirty:
+            self._journal_dirty = False
             flush()
             self.guard_counts["journal_flushes"] += 1
 

@@ -64,7 +64,7 @@ def list_raft_nodes(ctx, args):
 
 
 def get_raft_status(ctx, args):
-    return [[orjson.dumps(_db(ctx).status_info(), option=orjson.OPT_SORT_KEYS).decode()]]
+    return [[orjson.dumps(_db(ctx).status_info(), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()]]
 
 
 def _membership_args(args):

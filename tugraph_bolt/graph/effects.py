@@ -24,22 +24,31 @@ that every deleted node has no relationship left.
 from __future__ import annotations
 
 from tugraph_bolt import errors
-from tugraph_bolt.graph.records import PENDING_VERSION, NodeRecord, RelRecord, UserRecord, index_key
+from tugraph_bolt.graph import idset
+from tugraph_bolt.graph.idmap import EMPTY_IDMAP
+from tugraph_bolt.graph.records import (
+    PENDING_VERSION,
+    NodeRecord,
+    RelRecord,
+    UserRecord,
+    index_key,
+)
 from tugraph_bolt.graph.schema import FieldSpec, IndexSpec, LabelSchema, check_record
 from tugraph_bolt.graph.state import EMPTY, GraphState
 
 
 def _map_add(outer, key, member):
-    inner = outer.get(key)
-    return outer.set(key, (inner or EMPTY).set(member, None))
+    return outer.set(key, idset.add(outer.get(key), member))
 
 
 def _map_remove(outer, key, member):
-    inner = outer.get(key)
-    if inner is None or member not in inner:
+    ids = outer.get(key)
+    if ids is None:
         return outer
-    inner = inner.delete(member)
-    return outer.set(key, inner) if len(inner) else outer.delete(key)
+    new = idset.remove(ids, member)
+    if new is ids:
+        return outer
+    return outer.set(key, new) if new is not None else outer.delete(key)
 
 
 def conflict(message: str) -> errors.WriteConflict:
@@ -255,7 +264,7 @@ class Effects:
             self._index_drop("vertex", label, key, old, node_id)
             self._index_put("vertex", label, key, value, node_id)
         s = self.s
-        s.nodes = s.nodes.set(node_id, rec._replace(props=props, version=self.version))
+        s.nodes = s.nodes.set(node_id, NodeRecord(node_id, rec.labels, props, self.version))
         if value is not None:
             self._touch_keys((key,))
 
@@ -285,7 +294,7 @@ class Effects:
             index = _map_add(index, label, node_id)
         s.label_index = index
         self._index_node(added, rec.props, node_id, add=True)
-        s.nodes = s.nodes.set(node_id, rec._replace(labels=new_labels, version=self.version))
+        s.nodes = s.nodes.set(node_id, NodeRecord(node_id, new_labels, rec.props, self.version))
 
     def label_remove(self, node_id, labels):
         rec = self._node(node_id)
@@ -297,7 +306,7 @@ class Effects:
         s.label_index = index
         self._index_node(removed, rec.props, node_id, add=False)
         kept = tuple(lb for lb in rec.labels if lb not in removed)
-        s.nodes = s.nodes.set(node_id, rec._replace(labels=kept, version=self.version))
+        s.nodes = s.nodes.set(node_id, NodeRecord(node_id, kept, rec.props, self.version))
 
     # --- schema effects ------------------------------------------------------------
 
@@ -389,8 +398,10 @@ class Effects:
 
     def drop_db(self):
         s = self.s
-        for name in ("nodes", "rels", "out_adj", "in_adj", "label_index", "type_index",
-                     "prop_keys", "indexes", "vertex_labels", "edge_labels", "index_specs"):
+        for name in ("nodes", "rels", "out_adj", "in_adj"):
+            setattr(s, name, EMPTY_IDMAP)
+        for name in ("label_index", "type_index", "prop_keys", "indexes", "vertex_labels",
+                     "edge_labels", "index_specs"):
             setattr(s, name, EMPTY)
         self._bump_schema()
 

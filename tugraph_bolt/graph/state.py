@@ -2,11 +2,12 @@
 
 Layout (every field is immutable; effects.py builds new roots with structural sharing):
 
-    nodes        Map[id -> NodeRecord]           rels       Map[id -> RelRecord]
-    out_adj      Map[node -> Map[rel -> None]]   in_adj     Map[node -> Map[rel -> None]]
-    label_index  Map[label -> Map[id -> None]]   type_index Map[type -> Map[rel -> None]]
+    nodes        IdMap[id -> NodeRecord]         rels       IdMap[id -> RelRecord]
+    out_adj      IdMap[node -> idset of rels]    in_adj     IdMap[node -> idset of rels]
+    label_index  Map[label -> idset of nodes]    type_index Map[type -> idset of rels]
+    (an idset is a sorted tuple while small, a Map[id -> None] when large: see idset.py)
     prop_keys    Map[key -> None] (tokens only grow, like Neo4j's property-key tokens)
-    indexes      Map[(kind, label, field) -> Map[index_key -> Map[id -> None]]]
+    indexes      Map[(kind, label, field) -> Map[index_key -> idset]]
     vertex_labels / edge_labels  Map[name -> LabelSchema]
     index_specs  Map[(kind, label, field) -> IndexSpec];  schema_version int
     users        Map[name -> UserRecord];  cluster  JSON-like membership map
@@ -15,6 +16,7 @@ Layout (every field is immutable; effects.py builds new roots with structural sh
 
 Iteration is always in ascending id order: the maps are hashed, so reads sort (and cache
 the sorted tuple on this root, which never changes). Sorting 10k ids costs ~0.3 ms.
+IdMap (idmap.py) splits dense int keys into parts so HAMT leaves stay full.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import hashlib
 
 import immutables
 
+from tugraph_bolt.graph import idset
 from tugraph_bolt.graph.codec import pack_value
+from tugraph_bolt.graph.idmap import EMPTY_IDMAP
 from tugraph_bolt.graph.records import NodeRecord, RelRecord, index_key
 from tugraph_bolt.graph.schema import IndexSpec, LabelSchema
 
@@ -42,6 +46,8 @@ class GraphState:
     def __init__(self):
         for name in _FIELDS:
             setattr(self, name, EMPTY)
+        for name in ("nodes", "rels", "out_adj", "in_adj"):
+            setattr(self, name, EMPTY_IDMAP)
         self.schema_version = 0
         self.cluster = None
         self.next_ids = immutables.Map({"node": 0, "rel": 0})
@@ -80,7 +86,7 @@ class GraphState:
     def _sorted(self, key, source) -> tuple[int, ...]:
         cached = self._cache.get(key)
         if cached is None:
-            cached = tuple(sorted(source)) if source is not None else ()
+            cached = idset.ordered(source)
             self._cache[key] = cached
         return cached
 
@@ -105,15 +111,18 @@ class GraphState:
     def rels_of(self, node_id: int, direction: str = "both", types=None) -> list[RelRecord]:
         """Relationships at a node, ascending rel id; a self-loop appears once for 'both'."""
         if direction == "out":
-            ids = self.out_adj.get(node_id) or ()
-            ids = sorted(ids)
+            ids = idset.ordered(self.out_adj.get(node_id))
         elif direction == "in":
-            ids = sorted(self.in_adj.get(node_id) or ())
+            ids = idset.ordered(self.in_adj.get(node_id))
         elif direction == "both":
-            out = self.out_adj.get(node_id)
-            inc = self.in_adj.get(node_id)
-            merged = set(out or ()) | set(inc or ())
-            ids = sorted(merged)  # sorted: set order never leaks out
+            out = idset.ordered(self.out_adj.get(node_id))
+            inc = idset.ordered(self.in_adj.get(node_id))
+            if not inc:
+                ids = out
+            elif not out:
+                ids = inc
+            else:
+                ids = sorted(set(out).union(inc))  # sorted: set order never leaks out
         else:
             raise ValueError(f"direction must be 'out', 'in' or 'both', not {direction!r}")
         rels = self.rels
@@ -159,8 +168,7 @@ class GraphState:
             return None
         if value is None:
             return []
-        hits = index.get(index_key(value))
-        return sorted(hits) if hits else []
+        return list(idset.ordered(index.get(index_key(value))))
 
     def lookup_rels(self, rel_type: str, key: str, value) -> list[int] | None:
         index = self.indexes.get(("edge", rel_type, key))
@@ -168,8 +176,7 @@ class GraphState:
             return None
         if value is None:
             return []
-        hits = index.get(index_key(value))
-        return sorted(hits) if hits else []
+        return list(idset.ordered(index.get(index_key(value))))
 
     # --- digest --------------------------------------------------------------------
 

@@ -43,7 +43,8 @@ class Transaction:
         self._effects: list[list] = []
         self._reads: dict[tuple[str, int], int] = {}  # insertion-ordered: deterministic
         self._schema_read: int | None = None
-        self._deleted_nodes: dict[int, None] = {}
+        self._fx: Effects | None = None  # applies this transaction's effects to root
+        self._deleted_nodes: dict[int, bool] = {}
         self._deleted_rels: dict[int, None] = {}
         self._counts = dict.fromkeys(STAT_KEYS, 0)
         self._command: bytes | None = None
@@ -51,10 +52,10 @@ class Transaction:
     # --- read API (the working root's) -------------------------------------------
 
     def node(self, node_id: int) -> NodeRecord | None:
-        return self.root.nodes.get(node_id)
+        return self.root.node(node_id)
 
     def rel(self, rel_id: int) -> RelRecord | None:
-        return self.root.rels.get(rel_id)
+        return self.root.rel(rel_id)
 
     def node_ids(self):
         return self.root.node_ids()
@@ -125,12 +126,26 @@ class Transaction:
     def _write(self, effect: list) -> None:
         if self._command is not None:
             raise errors.InternalError("transaction already produced its command")
-        effects = Effects(self.root, PENDING_VERSION)
-        effects.apply(effect)  # raises without touching self.root
-        self.root = effects.s
+        fx = self._fx
+        if fx is None:
+            fx = self._fx = Effects(self.snapshot, PENDING_VERSION)
+            self._deleted_nodes = fx.deleted_nodes
+        try:
+            fx.apply(effect)  # updates the private working root in place
+        except Exception:
+            self._rebuild()  # a failed effect may have half-changed the working root
+            raise
+        self.root = fx.s
         self._effects.append(effect)
-        for node_id in effects.deleted_nodes:
-            self._deleted_nodes[node_id] = None
+
+    def _rebuild(self) -> None:
+        """Recompute the working root from the snapshot and the effects that succeeded."""
+        fx = Effects(self.snapshot, PENDING_VERSION)
+        for effect in self._effects:
+            fx.apply(effect)
+        self._fx = fx
+        self._deleted_nodes = fx.deleted_nodes
+        self.root = fx.s
 
     def _remember(self, kind: str, entity_id: int) -> None:
         key = (kind, entity_id)
@@ -139,14 +154,14 @@ class Transaction:
         table = self.snapshot.nodes if kind == "n" else self.snapshot.rels
         rec = table.get(entity_id)
         if rec is not None:
-            self._reads[key] = rec.version
+            self._reads[key] = rec[-1]
 
     def _remember_schema(self) -> None:
         if self._schema_read is None:
             self._schema_read = self.snapshot.schema_version
 
     def _live_node(self, node_id: int) -> NodeRecord:
-        rec = self.root.nodes.get(node_id)
+        rec = self.root.node(node_id)
         if rec is None:
             if node_id in self._deleted_nodes:
                 raise errors.EntityNotFound(
@@ -157,7 +172,7 @@ class Transaction:
         return rec
 
     def _live_rel(self, rel_id: int) -> RelRecord:
-        rec = self.root.rels.get(rel_id)
+        rec = self.root.rel(rel_id)
         if rec is None:
             if rel_id in self._deleted_rels:
                 raise errors.EntityNotFound(

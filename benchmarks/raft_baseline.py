@@ -112,6 +112,19 @@ def run_load(replica, concurrency: int, seconds: float, payload: bytes) -> dict:
     }
 
 
+def first_write_after(replica, since: float, limit: float = 15.0) -> float | None:
+    """Seconds from `since` (a CLOCK_MONOTONIC reading, shared by local processes) until a
+    write submitted here is applied; None if none succeeds within `limit`."""
+    from tugraph_bolt import errors
+    while time.monotonic() - since < limit:
+        try:
+            replica.submit(b"probe=1", 0.5)
+            return time.monotonic() - since
+        except errors.DatabaseError:
+            continue
+    return None
+
+
 def node_main(node_id, peers, data_dir, mode, conn):
     """One cluster node: builds its Replica in this process's main thread, obeys the pipe."""
     from tugraph_bolt.cluster import Peer, Replica, ReplicaConfig
@@ -130,6 +143,8 @@ def node_main(node_id, peers, data_dir, mode, conn):
                            "applied": replica.applied_index, "term": replica.term})
             elif command == "load":
                 conn.send(run_load(replica, **arg))
+            elif command == "write_after":
+                conn.send(first_write_after(replica, arg))
             elif command == "stop":
                 conn.send({"guards": replica.guard_counts, "failed": replica.failed})
                 break
@@ -144,31 +159,71 @@ def call(conn, command, arg=None, timeout=120.0):
     return conn.recv()
 
 
+def spawn(node_id, peers, workdir, mode):
+    ctx = mp.get_context("spawn")  # each node builds its Replica in a fresh main thread
+    parent_end, child_end = ctx.Pipe()
+    proc = ctx.Process(target=node_main, daemon=True,
+                       args=(node_id, peers, os.path.join(workdir, f"n{node_id}"), mode, child_end))
+    proc.start()
+    return node_id, proc, parent_end
+
+
+def wait_leader(nodes, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        statuses = {n: call(c, "status") for n, _, c in nodes}
+        leaders = [n for n, s in statuses.items() if s["leader"]]
+        if len(leaders) == 1 and all(s["leader_id"] == leaders[0] for s in statuses.values()):
+            return leaders[0]
+        time.sleep(0.05)
+    raise RuntimeError(f"no leader within {timeout} s")
+
+
+def run_failover(args) -> dict:
+    """Kill the leader (SIGKILL) N times; time until a survivor's write is applied."""
+    ports = free_ports(3)
+    peers = [(i + 1, "127.0.0.1", ports[i], 17600 + i) for i in range(3)]
+    workdir = tempfile.mkdtemp(prefix="raft_failover_")
+    nodes = [spawn(node_id, peers, workdir, "nobatch") for node_id, *_ in peers]
+    times = []
+    try:
+        for _ in range(args.failover):
+            leader = wait_leader(nodes)
+            victim = next(n for n in nodes if n[0] == leader)
+            survivor = next(n for n in nodes if n[0] != leader)
+            call(survivor[2], "write_after", time.monotonic())  # warm: a leader serves
+            killed_at = time.monotonic()
+            victim[1].kill()
+            victim[1].join(5)
+            times.append(call(survivor[2], "write_after", killed_at, timeout=30))
+            nodes = [n for n in nodes if n[0] != leader] + [spawn(leader, peers, workdir, "nobatch")]
+        ok = sorted(t for t in times if t is not None)
+        row = {"failover_runs": len(times), "failed_runs": len(times) - len(ok),
+               "median_s": round(percentile(ok, 50), 3) if ok else None,
+               "max_s": round(ok[-1], 3) if ok else None, "all_s": [round(t, 3) for t in ok]}
+        print(json.dumps(row), flush=True)
+        return row
+    finally:
+        for _, proc, conn in nodes:
+            try:
+                call(conn, "stop", timeout=5)
+            except (TimeoutError, OSError, EOFError):
+                pass
+            proc.join(5)
+            if proc.is_alive():
+                proc.terminate()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def run_mode(mode: str, args) -> list[dict]:
     ports = free_ports(3)
     peers = [(i + 1, "127.0.0.1", ports[i], 17600 + i) for i in range(3)]
     workdir = tempfile.mkdtemp(prefix=f"raft_{mode}_")
-    ctx = mp.get_context("spawn")  # each node builds its Replica in a fresh main thread
     nodes = []
     try:
         for node_id, *_ in peers:
-            parent_end, child_end = ctx.Pipe()
-            proc = ctx.Process(target=node_main, daemon=True,
-                               args=(node_id, peers, os.path.join(workdir, f"n{node_id}"),
-                                     mode, child_end))
-            proc.start()
-            nodes.append((node_id, proc, parent_end))
-        deadline = time.monotonic() + 30
-        leader = None
-        while time.monotonic() < deadline and leader is None:
-            statuses = {n: call(c, "status") for n, _, c in nodes}
-            leaders = [n for n, s in statuses.items() if s["leader"]]
-            if len(leaders) == 1 and all(s["leader_id"] == leaders[0] for s in statuses.values()):
-                leader = leaders[0]
-            else:
-                time.sleep(0.1)
-        if leader is None:
-            raise RuntimeError(f"{mode}: no leader within 30 s")
+            nodes.append(spawn(node_id, peers, workdir, mode))
+        leader = wait_leader(nodes)
         source = leader if args.submit_from == "leader" else next(n for n, *_ in nodes if n != leader)
         conn = next(c for n, _, c in nodes if n == source)
         rows = []
@@ -201,14 +256,17 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--payload-bytes", type=int, default=100)
     ap.add_argument("--submit-from", choices=["leader", "follower"], default="leader")
+    ap.add_argument("--failover", type=int, default=0,
+                    help="also kill the leader this many times and time the failover")
     ap.add_argument("--out", help="write all rows as one JSON document here")
     args = ap.parse_args(argv)
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
     rows = []
-    for mode in args.modes.split(","):
+    for mode in [m for m in args.modes.split(",") if m]:
         rows.extend(run_mode(mode, args))
+    failover = run_failover(args) if args.failover else None
     if args.out:
-        Path(args.out).write_text(json.dumps({"rows": rows}, indent=1))
+        Path(args.out).write_text(json.dumps({"rows": rows, "failover": failover}, indent=1))
     return 0
 
 

@@ -185,3 +185,35 @@ def test_a_restarted_single_node_replays_its_journal(tmp_path):
         assert again.submit(b"k5", 5)[1] == 6
     finally:
         cluster.close()
+
+
+def test_exactly_one_replicated_method(trio):
+    sync = trio.leader()._sync
+    assert sorted(sync._methodToID) == ["apply_v0"]  # numbered by sorted name: keep it one
+
+
+def test_sustained_load_from_a_follower_keeps_replicas_identical(trio):
+    follower = trio.followers()[0]
+    stop_at = time.monotonic() + 3.0
+    done, lock = [], threading.Lock()
+
+    def writer(k):
+        i = 0
+        while time.monotonic() < stop_at:
+            i += 1
+            try:
+                index, _ = follower.submit(b"load-%d-%d" % (k, i), 5)
+            except errors.ServerBusy:
+                continue
+            with lock:
+                done.append(index)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(done) > 100 and len(set(done)) == len(done)
+    trio.wait_all_applied(max(done), 15)
+    assert len({tuple(m.history) for m in trio.machines.values()}) == 1
+    assert all(r.failed is None for r in trio.replicas.values())

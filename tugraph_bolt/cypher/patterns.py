@@ -160,6 +160,9 @@ class _Part:
             if not _node_ok(spec, rec, row, rt):
                 continue
             start_row = _bind_node(spec, rec, row)
+            if not self.steps and not self.path_var:
+                yield start_row, used
+                continue
             trail = {self.anchor: rec} if self.path_var else None
             yield from self._walk(0, start_row, used, trail, nid, nid, rt)
 
@@ -312,6 +315,10 @@ class PatternMatcher:
             bound.update(v for v in pattern_vars([part]) if v is not None)
 
     def match(self, row, rt, used=()):
+        if len(self.parts) == 1:
+            for nrow, _used in self.parts[0].match(row, used, rt):
+                yield nrow
+            return
         yield from self._match_from(0, row, used, rt)
 
     def _match_from(self, i, row, used, rt):

@@ -17,6 +17,7 @@ from .. import errors
 from . import ast, ops
 from .clauses import CreateClause, DeleteClause, MergeClause, SetClause
 from .compile_expr import ExprCompiler
+from .degree import DegreeMatchOp, degree_rewrite
 from .patterns import PatternMatcher
 from .projection import Projection
 
@@ -107,8 +108,8 @@ class UnwindOp:
 
 
 class ProjectOp:
-    def __init__(self, clause, scope, planner):
-        self.projection = Projection(clause.projection, scope, planner)
+    def __init__(self, clause, scope, planner, degree_counts=None):
+        self.projection = Projection(clause.projection, scope, planner, degree_counts)
         self.columns = self.projection.columns
         self.where = None
         if type(clause) is ast.With and clause.where is not None:
@@ -304,18 +305,28 @@ class Planner:
         ops_ = []
         columns = None
         is_write = False
+        degree_counts = None  # set by a GetDegree rewrite for the projection that follows
         clauses = list(sq.clauses)
-        for _i, clause in enumerate(clauses):
+        for i, clause in enumerate(clauses):
             kind = type(clause)
             compiler = ExprCompiler(scope, None, self)
             if kind is ast.Match:
-                op = MatchOp(clause, scope, self)
+                nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+                rewrite = None
+                if type(nxt) in (ast.With, ast.Return):
+                    rewrite = degree_rewrite(clause, nxt, scope)
+                if rewrite is not None:
+                    reduced, near_var, direction, types, degree_counts = rewrite
+                    op = DegreeMatchOp(MatchOp(reduced, scope, self), near_var, direction, types)
+                else:
+                    op = MatchOp(clause, scope, self)
                 _extend(scope, op.matcher.new_vars)
             elif kind is ast.Unwind:
                 op = UnwindOp(clause, scope, self)
                 _extend(scope, [clause.alias])
             elif kind in (ast.With, ast.Return):
-                op = ProjectOp(clause, scope, self)
+                op = ProjectOp(clause, scope, self, degree_counts)
+                degree_counts = None
                 scope = list(op.columns)
                 if kind is ast.Return:
                     columns = list(op.columns)

@@ -8,6 +8,7 @@ is DISTINCT, the variables in scope before it (rows are sorted on {**before, **a
 
 from __future__ import annotations
 
+import heapq
 from itertools import islice
 
 from .. import errors
@@ -18,18 +19,46 @@ _group_key = ops.group_key
 _order_key = ops.order_key
 
 
-def _new_aggregator(call):
+def _aggregator_factory(call):
     from . import aggregates
 
     if type(call) is ast.CountStar:
-        return aggregates.new("count", False)
-    return aggregates.new(call.name.lower(), call.distinct)
+        return lambda: aggregates.new("count", False)
+    name, distinct = call.name.lower(), call.distinct
+    return lambda: aggregates.new(name, distinct)
+
+
+class _DegreeTotal:
+    """count() rewritten as a sum of node degrees (small non-negative ints, never null)."""
+
+    __slots__ = ("total",)
+
+    def __init__(self):
+        self.total = 0
+
+    def add(self, degree):
+        self.total += degree
+
+    def result(self):
+        return self.total
+
+
+def fast_group_key(v):
+    """ops.group_key, skipping the tuple for the common scalar cases (1 == 1.0 in Python
+    too, and no tuple equals a scalar, so equivalence is unchanged)."""
+    t = type(v)
+    if t is int or t is str or (t is float and v == v):
+        return v
+    return _group_key(v)
 
 
 class Projection:
     """A compiled projection. `__call__(rows, rt)` yields the projected rows."""
 
-    def __init__(self, proj: ast.Projection, scope: list[str], planner):
+    def __init__(self, proj: ast.Projection, scope: list[str], planner, degree_counts=None):
+        """degree_counts: {id(count call): row key} for count()s the planner turned into
+        node degrees (the rows carry the degree instead of one row per relationship)."""
+        degree_counts = degree_counts or {}
         self.distinct = proj.distinct
         items = []
         if proj.star:
@@ -44,14 +73,22 @@ class Projection:
             order_aggs += find_aggregates(sort.expr)
         self.aggregating = bool(aggregates)
         slots = {}
-        self.agg_calls = []  # (slot, call node, compiled argument fns)
+        self.agg_calls = []  # (slot, aggregator factory, compiled argument fns)
         plain = ExprCompiler(scope, None, planner)
         all_aggs = aggregates + (order_aggs if self.aggregating else [])
+        by_tree = {}  # the same aggregate written twice (RETURN and ORDER BY) is computed once
         for call in all_aggs:
+            if call in by_tree:
+                slots[id(call)] = by_tree[call]
+                continue
             slot = f"  agg{len(self.agg_calls)}"
-            slots[id(call)] = slot
+            slots[id(call)] = by_tree[call] = slot
+            if id(call) in degree_counts:
+                key = degree_counts[id(call)]
+                self.agg_calls.append((slot, _DegreeTotal, [lambda row, rt, k=key: row[k]]))
+                continue
             args = [] if type(call) is ast.CountStar else [plain.compile(a) for a in call.args]
-            self.agg_calls.append((slot, call, args))
+            self.agg_calls.append((slot, _aggregator_factory(call), args))
         after_scope = set(scope) | set(self.columns) | set(slots.values())
         with_slots = ExprCompiler(after_scope, slots, planner)
         self.items = []
@@ -85,68 +122,85 @@ class Projection:
         return names
 
     def __call__(self, rows, rt, where=None):
-        """Projected rows; `where` (WITH ... WHERE) sees the projected and prior variables."""
+        """Projected rows; `where` (WITH ... WHERE) sees the projected and prior variables.
+
+        Internally rows travel as (scope, after) pairs: `after` is the projected row and
+        `scope` (only built when ORDER BY or WHERE needs it) is {**before, **after}.
+        """
         skip = _count_arg_value(self.skip, rt, "SKIP")
         limit = _count_arg_value(self.limit, rt, "LIMIT")
+        need_scope = bool(self.order) or where is not None
         if self.aggregating:
-            pairs = self._aggregate(rows, rt)
+            pairs = self._aggregate(rows, rt, need_scope)
         else:
-            pairs = self._project(rows, rt, keep_before=bool(self.order) or where is not None)
+            pairs = self._project(rows, rt, need_scope)
         if self.distinct:
             pairs = _distinct(pairs, self.columns)
         if self.order:
-            pairs = self._sort(pairs, rt)
+            top = None if limit is None else (skip or 0) + limit
+            pairs = self._sort(pairs, rt, top)
         if skip or limit is not None:
             pairs = islice(pairs, skip or 0, None if limit is None else (skip or 0) + limit)
         if where is not None:
-            return (a for b, a in pairs if where(a if b is None else {**b, **a}, rt))
-        return (after for _before, after in pairs)
+            return (a for scope, a in pairs if where(scope, rt))
+        return (after for _scope, after in pairs)
 
-    def _project(self, rows, rt, keep_before):
+    def _project(self, rows, rt, need_scope):
         items = self.items
         for row in rows:
             after = {name: fn(row, rt) for name, fn, _ in items}
-            yield (row if keep_before else None), after
+            yield ({**row, **after} if need_scope else None), after
 
-    def _aggregate(self, rows, rt):
+    def _aggregate(self, rows, rt, need_scope):
         groups: dict = {}
-        key_items = self.key_items
+        key_fns = [fn for _name, fn in self.key_items]
         agg_calls = self.agg_calls
+        single_key = key_fns[0] if len(key_fns) == 1 else None
         for row in rows:
-            key_values = [fn(row, rt) for _name, fn in key_items]
-            key = tuple(_group_key(v) for v in key_values)
+            if single_key is not None:
+                key_values = (single_key(row, rt),)
+                key = fast_group_key(key_values[0])
+            else:
+                key_values = [fn(row, rt) for fn in key_fns]
+                key = tuple([fast_group_key(v) for v in key_values])
             group = groups.get(key)
             if group is None:
-                group = groups[key] = (row, key_values, [_new_aggregator(c) for _s, c, _a in agg_calls])
-            for (_slot, _call, args), agg in zip(agg_calls, group[2], strict=False):
+                group = groups[key] = (row, key_values, [f() for _s, f, _a in agg_calls])
+            for (_slot, _f, args), agg in zip(agg_calls, group[2], strict=False):
                 if not args:
                     agg.add(True)
                 elif len(args) == 1:
                     agg.add(args[0](row, rt))
                 else:
                     agg.add(args[0](row, rt), *[a(row, rt) for a in args[1:]])
-        if not groups and not key_items:
-            groups[()] = ({}, [], [_new_aggregator(c) for _s, c, _a in agg_calls])
+        if not groups and not key_fns:
+            groups[()] = ({}, [], [f() for _s, f, _a in agg_calls])
+        items = self.items
         for first_row, key_values, aggs in groups.values():
-            base = dict(first_row)
+            base = dict(first_row)  # never mutate an upstream row (it may be an outer one)
             for (slot, _c, _a), agg in zip(agg_calls, aggs, strict=False):
                 base[slot] = agg.result()
             after = {}
             kv = iter(key_values)
-            for name, fn, has_agg in self.items:
+            for name, fn, has_agg in items:
                 after[name] = fn(base, rt) if has_agg else next(kv)
+            if need_scope:
+                base.update(after)
             yield base, after
 
-    def _sort(self, pairs, rt):
+    def _sort(self, pairs, rt, top):
         keyed = []
-        for before, after in pairs:
-            scope = after if before is None else {**before, **after}
-            key = []
-            for fn, desc in self.order:
-                k = _order_key(fn(scope, rt))
-                key.append(ops.Descending(k) if desc else k)
-            keyed.append((tuple(key), before, after))
-        keyed.sort(key=lambda t: t[0])
+        order = self.order
+        for scope, after in pairs:
+            keyed.append(([_order_key(fn(scope, rt)) for fn, _desc in order], scope, after))
+        if len(order) == 1 and top is not None and top < len(keyed) // 4:
+            # Top-N: nsmallest/nlargest equal sorted(...)[:n], ties included, but cheaper.
+            pick = heapq.nlargest if order[0][1] else heapq.nsmallest
+            keyed = pick(top, keyed, key=lambda t: t[0][0])
+        else:
+            # One stable sort per key, last key first: C-speed comparisons, no wrappers.
+            for i in range(len(order) - 1, -1, -1):
+                keyed.sort(key=lambda t, i=i: t[0][i], reverse=order[i][1])
         return [(b, a) for _k, b, a in keyed]
 
 

@@ -130,3 +130,30 @@ def test_runtime_errors(setup, query, exc, detail):
         db.run(query, {"l": -1})
     if detail is not None:
         assert info.value.detail == detail
+
+
+DEGREE_GRAPH = (
+    "CREATE (a:P {id: 1}), (b:P {id: 2}), (c:P {id: 3}), (d:Q {id: 4}),"
+    " (a)-[:K]->(b), (a)-[:K]->(c), (b)-[:K]->(a), (c)-[:L]->(a), (a)-[:K]->(a),"
+    " (d)-[:K]->(a)"
+)
+
+
+@pytest.mark.parametrize("pattern", [
+    "(p:P)-[:K]->(q)", "(p:P)<-[:K]-(q)", "(p:P)-[:K]-(q)", "(p:P)-[:K|L]-(q)",
+    "(p:P)-->(q)", "(q)-[:K]->(p:P)",
+])
+def test_degree_rewrite_matches_expansion(pattern):
+    db = Db().setup(DEGREE_GRAPH)
+    fast = f"MATCH {pattern} RETURN p.id, count(q) ORDER BY p.id"
+    slow = f"MATCH {pattern.replace('[', '[r').replace('-->', '-[r]->')} " \
+           "RETURN p.id, count(r) ORDER BY p.id"
+    assert "GetDegree" in db.engine.compile(fast).plan_text()
+    assert "GetDegree" not in db.engine.compile(slow).plan_text()
+    assert db.run(fast) == db.run(slow)
+
+
+def test_degree_rewrite_not_used_when_far_node_is_read():
+    db = Db().setup(DEGREE_GRAPH)
+    q = "MATCH (p:P)-[:K]->(q) RETURN p.id, count(q), collect(q.id)"
+    assert "GetDegree" not in db.engine.compile(q).plan_text()

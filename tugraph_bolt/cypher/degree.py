@@ -1,0 +1,120 @@
+"""The GetDegree rewrite: `MATCH (p:L)-[:T]->(q) RETURN p.x, count(q)` counts relationships
+without visiting them.
+
+When a MATCH of one hop feeds an aggregating projection and the far node is only ever
+counted, each row of the near node carries its degree (from the graph's adjacency) and the
+count becomes a sum of degrees. Rows whose degree is 0 are dropped, exactly as the expand
+would have produced no row for them. Conditions (all checked; otherwise no rewrite):
+one non-optional pattern part without WHERE or path variable, exactly one fixed-length
+relationship without variable or properties, a far node that is new, unlabelled and
+without properties, and a projection (items and ORDER BY) whose only aggregates are
+count(far) / count(*) and which mentions `far` nowhere else.
+"""
+
+from __future__ import annotations
+
+from . import ast
+from .compile_expr import find_aggregates
+
+DEGREE_KEY = "  degree"  # row keys with spaces never collide with Cypher variables
+NEAR_KEY = "  near"
+_FLIP = {"out": "in", "in": "out", "both": "both"}
+
+
+def degree_rewrite(match: ast.Match, proj_clause, scope):
+    """(reduced Match of the near node, near index, direction, types, {id(count): key}) or
+    None when the rewrite does not apply."""
+    if match.optional or match.where is not None or len(match.patterns) != 1:
+        return None
+    part = match.patterns[0]
+    if part.variable is not None or part.shortest is not None:
+        return None
+    elem = part.element
+    if len(elem.rels) != 1:
+        return None
+    rel = elem.rels[0]
+    if rel.var_length or rel.variable is not None or rel.properties is not None:
+        return None
+    proj = proj_clause.projection
+    if proj.star:
+        return None
+    where = getattr(proj_clause, "where", None)
+    for near_i, far_i in ((0, 1), (1, 0)):
+        near, far = elem.nodes[near_i], elem.nodes[far_i]
+        if far.variable is None or far.variable in scope or far.labels or far.properties:
+            continue
+        if near.variable is not None and near.variable == far.variable:
+            continue
+        counts = _count_calls(proj, where, far.variable)
+        if counts is None:
+            continue
+        direction = rel.direction if near_i == 0 else _FLIP[rel.direction]
+        near_var = near.variable if near.variable is not None else NEAR_KEY
+        near = ast.NodePattern(near_var, near.labels, near.properties)
+        reduced = ast.Match((ast.PatternPart(None, ast.PatternElement((near,), ())),), None)
+        return reduced, near_var, direction, tuple(rel.types) or None, dict.fromkeys(
+            counts, DEGREE_KEY
+        )
+    return None
+
+
+def _count_calls(proj, where, far: str):
+    """ids of count(far)/count(*) calls when those are the only uses of aggregates and far."""
+    exprs = [item.expr for item in proj.items] + [s.expr for s in proj.order_by]
+    if where is not None:
+        exprs.append(where)
+    counts = []
+    for e in exprs:
+        aggs = find_aggregates(e)
+        for call in aggs:
+            if type(call) is ast.CountStar:
+                counts.append(id(call))
+                continue
+            if call.name.lower() != "count" or call.distinct or len(call.args) != 1:
+                return None
+            arg = call.args[0]
+            if type(arg) is not ast.Variable or arg.name != far:
+                return None
+            counts.append(id(call))
+        inside = {id(n) for call in aggs for n in ast.walk(call)}
+        for n in ast.walk(e):
+            if type(n) is ast.Variable and n.name == far and id(n) not in inside:
+                return None
+            if type(n) is ast.MapProjection and n.var == far:
+                return None
+    if not counts:
+        return None
+    return counts
+
+
+class DegreeMatchOp:
+    """Match the near node, then attach its degree instead of expanding."""
+
+    name = "GetDegree"
+
+    def __init__(self, inner, near_var: str, direction: str, types):
+        self.inner = inner
+        self.near_var = near_var
+        self.direction = direction
+        self.types = types
+        self.matcher = inner.matcher
+
+    def operators(self, row=None, rt=None) -> list[str]:
+        return self.inner.operators(row, rt) + ["GetDegree"]
+
+    def __call__(self, rows, rt):
+        var, direction, types = self.near_var, self.direction, self.types
+        degree = rt.tx.degree
+        first = True
+        for row in self.inner(rows, rt):
+            if first:
+                # Nothing writes while this operator streams (updating clauses are eager
+                # barriers), so when every type in the graph is wanted, filter on none.
+                first = False
+                if types is not None and set(rt.tx.rel_types()) <= set(types):
+                    types = None
+            d = degree(row[var].id, direction, types)
+            if d:
+                row = dict(row)
+                row[DEGREE_KEY] = d
+                yield row

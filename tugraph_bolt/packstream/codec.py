@@ -45,6 +45,24 @@ class Structure:
     fields: list
 
 
+_KEY_CACHE: dict[str, bytes] = {}
+_KEY_CACHE_LIMIT = 4096
+
+
+def _encode_key(key: Any) -> bytes:
+    """The PackStream bytes of a map key (a string), remembered while the cache has room."""
+    if type(key) is not str:
+        if not isinstance(key, str):
+            raise PackStreamError(f"map keys must be strings, not {type(key).__name__}")
+        key = str(key)
+    packer = Packer()
+    packer.pack_value(key)
+    encoded = bytes(packer.buf)
+    if len(encoded) <= 64 and len(_KEY_CACHE) < _KEY_CACHE_LIMIT:
+        _KEY_CACHE[key] = encoded  # a race between threads only computes it twice
+    return encoded
+
+
 class Packer:
     """Appends PackStream encodings to a bytearray (`buf`).
 
@@ -69,7 +87,7 @@ class Packer:
         buf = self.buf
         t = type(value)
         if t is str:
-            data = value.encode("utf-8")
+            data = value.encode()
             n = len(data)
             if n < 0x10:
                 buf.append(0x80 | n)
@@ -106,11 +124,17 @@ class Packer:
             else:
                 self._size_header(n, 0xD8, "map")
             pack_value = self.pack_value
+            keys = _KEY_CACHE
             for key, item in value.items():
-                if type(key) is not str and not isinstance(key, str):
-                    raise PackStreamError(f"map keys must be strings, not {type(key).__name__}")
-                pack_value(key)
-                pack_value(item)
+                # Map keys repeat (property names, metadata keys): reuse their encoding.
+                encoded = keys.get(key)
+                if encoded is None:
+                    encoded = _encode_key(key)
+                buf += encoded
+                if type(item) is int and -0x10 <= item < 0x80:
+                    buf.append(item & 0xFF)
+                else:
+                    pack_value(item)
         elif t is list or t is tuple:
             n = len(value)
             if n < 0x10:
@@ -119,7 +143,10 @@ class Packer:
                 self._size_header(n, 0xD4, "list")
             pack_value = self.pack_value
             for item in value:
-                pack_value(item)
+                if type(item) is int and -0x10 <= item < 0x80:
+                    buf.append(item & 0xFF)
+                else:
+                    pack_value(item)
         elif t is float:
             buf += _FLOAT(0xC1, value)
         elif t is bool:
@@ -202,7 +229,7 @@ class Unpacker:
         pos: int = 0,
         hydrate: Callable[[int, list], Any] | None = None,
     ):
-        self.data = data
+        self.data = bytes(data) if type(data) is memoryview else data
         self.pos = pos
         self.hydrate = hydrate
 
@@ -293,7 +320,7 @@ class Unpacker:
             raise PackStreamError("truncated PackStream data")
         self.pos = end
         try:
-            return str(self.data[pos:end], "utf-8")
+            return self.data[pos:end].decode()
         except UnicodeDecodeError as e:
             raise PackStreamError(f"invalid UTF-8 in string: {e.reason}") from None
 

@@ -217,3 +217,51 @@ def test_sustained_load_from_a_follower_keeps_replicas_identical(trio):
     trio.wait_all_applied(max(done), 15)
     assert len({tuple(m.history) for m in trio.machines.values()}) == 1
     assert all(r.failed is None for r in trio.replicas.values())
+
+
+def test_stalled_leader_is_deposed_and_no_acknowledged_write_is_lost(tmp_path):
+    cluster = Cluster(tmp_path, voters=3).start_all()
+    try:
+        leader = cluster.leader()
+        follower = cluster.followers()[0]
+        acked, lock = {}, threading.Lock()
+        stop_at = time.monotonic() + 5.0
+
+        def writer(k):
+            i = 0
+            while time.monotonic() < stop_at:
+                i += 1
+                command = b"s-%d-%d" % (k, i)
+                try:
+                    index, _ = follower.submit(command, 3)
+                except (errors.UnknownOutcome, errors.NotALeader, errors.ServerBusy):
+                    continue
+                with lock:
+                    acked[index] = command
+
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        # The leader's tick thread stalls in apply for 2.5 s (a GC pause, a stopped VM):
+        # heartbeats stop, the others elect a new leader, then the old one wakes up.
+        term_before = leader.term
+        stall = threading.Event()
+        cluster.machines[leader.config.self_id].block = stall
+        threading.Timer(2.5, stall.set).start()
+        for t in threads:
+            t.join(20)
+        stall.set()
+        new_leader = cluster.leader(10)
+        assert new_leader.term > term_before  # the stall caused an election
+        index, _ = follower.submit(b"final", 5)
+        cluster.wait_all_applied(index, 15)
+        histories = {n: dict(m.history) for n, m in cluster.machines.items()}
+        assert len({tuple(m.history) for m in cluster.machines.values()}) == 1
+        for index, command in acked.items():
+            assert all(h.get(index) == command for h in histories.values()), index
+        assert all(r.failed is None for r in cluster.replicas.values())
+    finally:
+        for machine in cluster.machines.values():
+            machine.block = None
+        cluster.close()

@@ -143,3 +143,29 @@ def test_transfer_leadership(tmp_path):
         assert same_history(cluster, [1, 2, 3])
     finally:
         cluster.close()
+
+
+def test_removing_the_leader_hands_leadership_over_first(tmp_path):
+    cluster = Cluster(tmp_path, voters=3, extra_ids=1).start_all()
+    try:
+        leader = cluster.leader()
+        cluster.start(4, peers=cluster.initial + [cluster.peers[4]], join=True)
+        leader.add_member(cluster.peers[4], 15)
+        everyone = list(cluster.peers.values())
+        for replica in cluster.replicas.values():
+            replica.update_members(everyone)
+        old = leader.config.self_id
+        caller = cluster.followers()[0]
+        caller.remove_member(old, 20)
+        stayed = [i for i in cluster.replicas if i != old]
+        cluster.stop(old)
+        new_leader = cluster.leader(10)
+        assert new_leader.config.self_id in stayed
+        for node_id in stayed:
+            wait_until(lambda i=node_id: cluster.replicas[i].voter_ids() == sorted(stayed), 5,
+                       f"node {node_id} to drop the old leader")
+        index, _ = caller.submit(b"after removing the leader", 5)
+        cluster.wait_all_applied(index)
+        assert same_history(cluster, stayed)
+    finally:
+        cluster.close()

@@ -1,0 +1,259 @@
+"""The node's HTTP port (`port` config key): TuGraph's REST login and Cypher, the cluster
+status, health and readiness probes, Prometheus metrics, and the status page.
+
+    POST /login   {"user", "password"}           -> {"jwt", "default_password"}
+    POST /cypher  {"graph", "script", "parameters"} with Authorization: Bearer <jwt>
+                                                 -> {"result", "header", "size", "elapsed"}
+    GET  /cluster  /healthz  /readyz  /metrics  /  (the page; /web/<file> for its assets)
+
+Queries go through `Database.run`, so an HTTP write replicates exactly like a Bolt write.
+Errors are JSON `{"error_message", "code"}`: 400 bad request or Cypher error, 401 bad or
+expired token, 404 unknown path, 413 body too large, 503 transient (no leader, busy).
+
+>>> server = HttpServer("127.0.0.1", 0, database)  # doctest: +SKIP
+>>> server.start(); server.address                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import orjson
+
+from .. import errors
+from ..bolt.backend import Session
+from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from ..metrics import metrics_for
+from .http_auth import BadToken, TokenSigner, bearer_token
+from .http_views import LeaderStatusCache, cluster_status, header_of, readiness, to_json_value
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 4 * 1024 * 1024
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"  # package data: tugraph_bolt/web/*
+WEB_FILES = {"index.html": "text/html; charset=utf-8", "status.js": "text/javascript"}
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, code: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+
+
+class HttpServer:
+    def __init__(self, host: str, port: int, service, *, bolt_server=None,
+                 token_ttl: float = 3600.0, max_body: int = MAX_BODY):
+        self.host = host
+        self.port = port
+        self.service = service
+        self.signer = TokenSigner(ttl=token_ttl)
+        self.metrics = metrics_for(service, bolt_server)
+        self.leader_cache = LeaderStatusCache()
+        self.max_body = max_body
+        self._ids = itertools.count(1)
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        if self._httpd is None:
+            return (self.host, self.port)
+        return self._httpd.server_address[:2]
+
+    def start(self) -> None:
+        """Bind and serve in a thread; an OSError (port taken) reaches the caller."""
+        handler = type("BoundHandler", (_Handler,), {"app": self})
+        httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        httpd.daemon_threads = True
+        self._httpd = httpd
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="http-server", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(5.0)
+        self._httpd = None
+
+    # --- endpoints (each returns (status, content type, body bytes)) -----------------------
+
+    def login(self, body: dict):
+        user = body.get("user", body.get("userName"))
+        password = body.get("password")
+        if not isinstance(user, str) or not isinstance(password, str):
+            raise HttpError(400, "login needs {\"user\": ..., \"password\": ...} as strings",
+                            "Neo.ClientError.Request.Invalid")
+        try:
+            name = self.service.authenticate(
+                {"scheme": "basic", "principal": user, "credentials": password})
+        except errors.Unauthorized as e:
+            raise HttpError(401, e.message, e.code) from None
+        cfg = self.service.config
+        default = name == cfg.admin_user and password == cfg.admin_password
+        return _json(200, {"jwt": self.signer.issue(name), "default_password": default})
+
+    def cypher(self, body: dict, authorization: str | None):
+        try:
+            claims = self.signer.verify(bearer_token(authorization))
+        except BadToken as e:
+            raise HttpError(401, str(e), "Neo.ClientError.Security.Unauthorized") from None
+        script = body.get("script", body.get("cypher"))
+        graph = body.get("graph", "default")
+        params = body.get("parameters", body.get("param")) or {}
+        if not isinstance(script, str) or not script.strip():
+            raise HttpError(400, "cypher needs a non-empty \"script\" string",
+                            "Neo.ClientError.Request.Invalid")
+        if not isinstance(graph, str) or not isinstance(params, dict):
+            raise HttpError(400, "\"graph\" must be a string and \"parameters\" an object",
+                            "Neo.ClientError.Request.Invalid")
+        session = Session(f"http-{next(self._ids)}", (5, 0), user_agent="tugraph-http",
+                          user=claims["sub"])
+        started = time.perf_counter()
+        try:
+            result = self.service.run(session, script, params, {"db": graph})
+            rows, _ = result.fetch(-1)
+        except errors.DatabaseError as e:
+            status = 503 if e.classification == "TransientError" else 400
+            if e.code == "Neo.ClientError.Security.Unauthorized":
+                status = 401
+            raise HttpError(status, e.message, e.code) from None
+        elapsed = time.perf_counter() - started
+        return _json(200, {"result": [[to_json_value(v) for v in row] for row in rows],
+                           "header": header_of(list(result.fields), rows),
+                           "size": len(rows), "elapsed": round(elapsed, 6)})
+
+    def cluster(self):
+        return _json(200, cluster_status(self.service, self.leader_cache))
+
+    def healthz(self):
+        fatal = self.service.fatal
+        if fatal:
+            return _json(503, {"status": "failed", "reason": fatal})
+        return _json(200, {"status": "ok"})
+
+    def readyz(self):
+        ready, reason = readiness(self.service, self.service.status_info())
+        return _json(200 if ready else 503, {"ready": ready, "reason": reason})
+
+    def metrics_page(self):
+        return 200, METRICS_CONTENT_TYPE, self.metrics.render()
+
+    def web_file(self, name: str):
+        if name not in WEB_FILES:
+            raise HttpError(404, f"no such file: /web/{name}")
+        data = (WEB_DIR / name).read_bytes()
+        return 200, WEB_FILES[name], data
+
+
+def _json(status: int, doc) -> tuple[int, str, bytes]:
+    return status, "application/json", orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    app: HttpServer
+    server_version = "tugraph-bolt"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # the default writes every request to stderr
+        log.debug("%s %s", self.address_string(), fmt % args)
+
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        path = self.path.split("?", 1)[0]
+        try:
+            status, ctype, body = self._route(method, path)
+        except HttpError as e:
+            doc = {"error_message": e.message}
+            if e.code:
+                doc["code"] = e.code
+            status, ctype, body = _json(e.status, doc)
+        except Exception:
+            log.exception("HTTP %s %s failed", method, path)
+            status, ctype, body = _json(500, {"error_message": "internal error (see the log)",
+                                              "code": "Neo.DatabaseError.General.UnknownError"})
+        known = path if path in _ROUTES or path.startswith("/web/") else "other"
+        self.app.metrics.http_requests.labels(known, str(status)).inc()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(body)
+
+    def _route(self, method: str, path: str):
+        app = self.app
+        route = _ROUTES.get(path)
+        if route is None and path.startswith("/web/"):
+            route = ("GET", lambda: app.web_file(path[len("/web/"):]))
+        elif route is not None:
+            route = (route[0], getattr(app, route[1]) if route[1] != "index" else
+                     (lambda: app.web_file("index.html")))
+        if route is None:
+            raise HttpError(404, f"no such endpoint: {method} {path}")
+        if route[0] != method:
+            raise HttpError(405, f"{path} takes {route[0]}, not {method}")
+        if method == "GET":
+            self._read_body()  # drain any body so the connection stays usable
+            return route[1]()
+        body = self._json_body()
+        if path == "/cypher":
+            return app.cypher(body, self.headers.get("Authorization"))
+        return route[1](body)
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return b""
+        try:
+            n = int(length)
+        except ValueError:
+            raise HttpError(400, "bad Content-Length") from None
+        if n < 0:
+            raise HttpError(400, "bad Content-Length")
+        if n > self.app.max_body:
+            self.close_connection = True  # do not read a body we refuse
+            raise HttpError(413, f"request body of {n} bytes exceeds {self.app.max_body}",
+                            "Neo.ClientError.Request.Invalid")
+        return self.rfile.read(n)
+
+    def _json_body(self) -> dict:
+        raw = self._read_body()
+        try:
+            doc = orjson.loads(raw) if raw else None
+        except orjson.JSONDecodeError as e:
+            raise HttpError(400, f"the request body is not valid JSON: {e}",
+                            "Neo.ClientError.Request.InvalidFormat") from None
+        if not isinstance(doc, dict):
+            raise HttpError(400, "the request body must be a JSON object",
+                            "Neo.ClientError.Request.InvalidFormat")
+        return doc
+
+
+# path -> (method, HttpServer attribute)
+_ROUTES = {
+    "/login": ("POST", "login"),
+    "/cypher": ("POST", "cypher"),
+    "/cluster": ("GET", "cluster"),
+    "/healthz": ("GET", "healthz"),
+    "/readyz": ("GET", "readyz"),
+    "/metrics": ("GET", "metrics_page"),
+    "/": ("GET", "index"),
+    "/index.html": ("GET", "index"),
+}

@@ -102,8 +102,13 @@ def _temporal_equal_fields(v) -> tuple:
 # --- equality ------------------------------------------------------------------------
 
 
+_PLAIN = frozenset((int, float, str, bool))  # same-type `==` is Cypher's (NaN != NaN too)
+
+
 def equals(a, b):
     """Cypher `=`: True, False, or None (unknown)."""
+    if type(a) is type(b) and type(a) in _PLAIN:  # the common case, first
+        return a == b
     if a is None or b is None:
         return None
     if isinstance(a, bool) or isinstance(b, bool):
@@ -164,6 +169,8 @@ _UNORDERED = "unordered"  # both comparable but NaN involved: every comparison i
 
 def _cmp(a, b):
     """-1 / 0 / 1, None (incomparable or unknown), or _UNORDERED (NaN)."""
+    if type(a) is type(b) and (type(a) is int or type(a) is str):
+        return (a > b) - (a < b)
     if a is None or b is None:
         return None
     if isinstance(a, bool) or isinstance(b, bool):
@@ -444,6 +451,8 @@ def _bad_operands(op: str, a, b) -> CypherTypeError:
 
 
 def add(a, b):
+    if type(a) is int and type(b) is int:
+        return check_int(a + b, f"{a} + {b}")
     if isinstance(a, (list, tuple)):
         return list(a) + (list(b) if isinstance(b, (list, tuple)) else [b])
     if isinstance(b, (list, tuple)):

@@ -330,11 +330,26 @@ class Unpacker:
 
     def _map(self, n: int) -> dict:
         unpack_value = self.unpack_value
+        data = self.data
+        size = len(data)
         result = {}
         for _ in range(n):
-            key = unpack_value()
-            if type(key) is not str:
-                raise PackStreamError(f"map keys must be strings, not {type(key).__name__}")
+            pos = self.pos
+            marker = data[pos] if pos < size else 0
+            if 0x80 <= marker <= 0x8F:
+                # Keys are nearly always tiny strings: decode them without a call per key.
+                end = pos + 1 + (marker & 0x0F)
+                if end > size:
+                    raise PackStreamError("truncated PackStream data")
+                try:
+                    key = data[pos + 1 : end].decode()
+                except UnicodeDecodeError as e:
+                    raise PackStreamError(f"invalid UTF-8 in string: {e.reason}") from None
+                self.pos = end
+            else:
+                key = unpack_value()
+                if type(key) is not str:
+                    raise PackStreamError(f"map keys must be strings, not {type(key).__name__}")
             result[key] = unpack_value()
         return result
 

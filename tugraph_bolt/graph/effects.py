@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from tugraph_bolt import errors
 from tugraph_bolt.graph import idset
-from tugraph_bolt.graph.idmap import EMPTY_IDMAP
+from tugraph_bolt.graph.idmap import EMPTY_IDMAP, IdMap, IdMapBuilder, persistent, transient
 from tugraph_bolt.graph.records import (
     PENDING_VERSION,
     NodeRecord,
@@ -35,6 +35,9 @@ from tugraph_bolt.graph.records import (
 )
 from tugraph_bolt.graph.schema import FieldSpec, IndexSpec, LabelSchema, check_record
 from tugraph_bolt.graph.state import EMPTY, GraphState
+
+# The id-keyed maps effects edit in place (through IdMapBuilder) while they run.
+_BIG_MAPS = ("nodes", "rels", "out_adj", "in_adj")
 
 
 def _map_add(outer, key, member):
@@ -60,8 +63,11 @@ class Effects:
 
     def __init__(self, state: GraphState, version: int):
         self.s = state._copy()
+        for name in _BIG_MAPS:
+            setattr(self.s, name, transient(getattr(self.s, name)))
         self.version = version
         self.deleted_nodes: dict[int, bool] = {}  # id -> detach (ordered)
+        self._open_sets: list[tuple[str, int | str]] = []  # large id sets edited in place
 
     def apply(self, effect) -> None:
         op = effect[0]
@@ -72,7 +78,15 @@ class Effects:
         self.s._cache = {}
 
     def finish(self) -> GraphState:
+        """Check deferred rules and return the new root (persistent again)."""
         s = self.s
+        for field, key in self._open_sets:
+            outer = getattr(s, field)
+            ids = outer.get(key)
+            if type(ids) is IdMapBuilder:
+                frozen = ids.freeze()
+                small = len(frozen) <= idset.SMALL // 2
+                setattr(s, field, outer.set(key, frozen.sorted_keys() if small else frozen))
         for node_id, detach in self.deleted_nodes.items():
             if node_id in s.nodes:
                 continue  # re-created? ids are never reused; defensive only
@@ -86,7 +100,39 @@ class Effects:
                     f"To delete this node, you must first delete its relationships.",
                     detail="DeleteConnectedNode",
                 )
+        for name in _BIG_MAPS:
+            setattr(s, name, persistent(getattr(s, name)))
+        s._cache = {}
         return s
+
+    # --- id sets under a key (label -> nodes, type -> rels, node -> rels) -----------
+
+    def _add_member(self, field: str, key, member: int) -> None:
+        outer = getattr(self.s, field)
+        ids = outer.get(key)
+        if type(ids) is IdMapBuilder:
+            ids.set(member, None)
+            return
+        new = idset.add(ids, member)
+        if type(new) is IdMap:  # large: edit it in place until finish()
+            new = IdMapBuilder(new)
+            self._open_sets.append((field, key))
+        setattr(self.s, field, outer.set(key, new))
+
+    def _remove_member(self, field: str, key, member: int) -> None:
+        outer = getattr(self.s, field)
+        ids = outer.get(key)
+        if ids is None:
+            return
+        if type(ids) is IdMapBuilder:
+            if member in ids:
+                ids.delete(member)
+                if not ids:
+                    setattr(self.s, field, outer.delete(key))
+            return
+        new = idset.remove(ids, member)
+        if new is not ids:
+            setattr(self.s, field, outer.set(key, new) if new is not None else outer.delete(key))
 
     # --- index maintenance ---------------------------------------------------------
 
@@ -208,10 +254,8 @@ class Effects:
         self._check_node_schema(labels, props)
         s = self.s
         s.nodes = s.nodes.set(node_id, NodeRecord(node_id, labels, props, self.version))
-        index = s.label_index
         for label in labels:
-            index = _map_add(index, label, node_id)
-        s.label_index = index
+            self._add_member("label_index", label, node_id)
         self._index_node(labels, props, node_id, add=True)
         self._touch_keys(props)
 
@@ -219,10 +263,8 @@ class Effects:
         rec = self._node(node_id)
         s = self.s
         s.nodes = s.nodes.delete(node_id)
-        index = s.label_index
         for label in rec.labels:
-            index = _map_remove(index, label, node_id)
-        s.label_index = index
+            self._remove_member("label_index", label, node_id)
         self._index_node(rec.labels, rec.props, node_id, add=False)
         self.deleted_nodes[node_id] = bool(detach) or self.deleted_nodes.get(node_id, False)
 
@@ -235,9 +277,9 @@ class Effects:
         s = self.s
         rec = RelRecord(rel_id, rel_type, start, end, props, self.version)
         s.rels = s.rels.set(rel_id, rec)
-        s.out_adj = _map_add(s.out_adj, start, rel_id)
-        s.in_adj = _map_add(s.in_adj, end, rel_id)
-        s.type_index = _map_add(s.type_index, rel_type, rel_id)
+        self._add_member("out_adj", start, rel_id)
+        self._add_member("in_adj", end, rel_id)
+        self._add_member("type_index", rel_type, rel_id)
         if len(s.indexes):
             for key, value in props.items():
                 self._index_put("edge", rel_type, key, value, rel_id, rec)
@@ -247,9 +289,9 @@ class Effects:
         rec = self._rel(rel_id)
         s = self.s
         s.rels = s.rels.delete(rel_id)
-        s.out_adj = _map_remove(s.out_adj, rec.start, rel_id)
-        s.in_adj = _map_remove(s.in_adj, rec.end, rel_id)
-        s.type_index = _map_remove(s.type_index, rec.type, rel_id)
+        self._remove_member("out_adj", rec.start, rel_id)
+        self._remove_member("in_adj", rec.end, rel_id)
+        self._remove_member("type_index", rec.type, rel_id)
         for key, value in rec.props.items():
             self._index_drop("edge", rec.type, key, value, rel_id)
 
@@ -289,10 +331,8 @@ class Effects:
         new_labels = rec.labels + added
         self._check_node_schema(new_labels, rec.props)
         s = self.s
-        index = s.label_index
         for label in added:
-            index = _map_add(index, label, node_id)
-        s.label_index = index
+            self._add_member("label_index", label, node_id)
         self._index_node(added, rec.props, node_id, add=True)
         s.nodes = s.nodes.set(node_id, NodeRecord(node_id, new_labels, rec.props, self.version))
 
@@ -300,10 +340,8 @@ class Effects:
         rec = self._node(node_id)
         removed = tuple(lb for lb in rec.labels if lb in labels)
         s = self.s
-        index = s.label_index
         for label in removed:
-            index = _map_remove(index, label, node_id)
-        s.label_index = index
+            self._remove_member("label_index", label, node_id)
         self._index_node(removed, rec.props, node_id, add=False)
         kept = tuple(lb for lb in rec.labels if lb not in removed)
         s.nodes = s.nodes.set(node_id, NodeRecord(node_id, kept, rec.props, self.version))
@@ -398,8 +436,8 @@ class Effects:
 
     def drop_db(self):
         s = self.s
-        for name in ("nodes", "rels", "out_adj", "in_adj"):
-            setattr(s, name, EMPTY_IDMAP)
+        for name in _BIG_MAPS:
+            setattr(s, name, transient(EMPTY_IDMAP))
         for name in ("label_index", "type_index", "prop_keys", "indexes", "vertex_labels",
                      "edge_labels", "index_specs"):
             setattr(s, name, EMPTY)

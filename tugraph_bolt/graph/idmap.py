@@ -134,3 +134,107 @@ class IdMap:
 
 
 EMPTY_IDMAP = IdMap()
+
+
+class IdMapBuilder:
+    """A transient, in-place editable view of an IdMap (Clojure's "transient" idea).
+
+    Effects edit the four big id-keyed maps through builders: a write copies the touched
+    32-slot chunk once into a list and then edits it in place, instead of building a new
+    chunk tuple, Map path and IdMap per write. `set`/`delete` return self, so code written
+    for the persistent `m = m.set(k, v)` style works unchanged. The base IdMap is never
+    modified; `freeze()` returns the new persistent IdMap.
+    """
+
+    __slots__ = ("_chunks", "_dirty", "_len")
+
+    def __init__(self, base: IdMap):
+        self._chunks = base._chunks
+        self._dirty: dict[int, list] = {}
+        self._len = base._len
+
+    def _chunk(self, hi):
+        chunk = self._dirty.get(hi)
+        return chunk if chunk is not None else self._chunks.get(hi)
+
+    def get(self, key, default=None):
+        chunk = self._chunk(key >> SHIFT)
+        if chunk is None:
+            return default
+        value = chunk[key & MASK]
+        return default if value is HOLE else value
+
+    def __getitem__(self, key):
+        value = self.get(key, HOLE)
+        if value is HOLE:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key) -> bool:
+        chunk = self._chunk(key >> SHIFT)
+        return chunk is not None and chunk[key & MASK] is not HOLE
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __bool__(self) -> bool:
+        return self._len > 0
+
+    def _writable(self, hi) -> list:
+        chunk = self._dirty.get(hi)
+        if chunk is None:
+            base = self._chunks.get(hi)
+            chunk = list(base) if base is not None else list(_EMPTY_CHUNK)
+            self._dirty[hi] = chunk
+        return chunk
+
+    def set(self, key, value) -> IdMapBuilder:
+        chunk = self._writable(key >> SHIFT)
+        lo = key & MASK
+        if chunk[lo] is HOLE:
+            self._len += 1
+        chunk[lo] = value
+        return self
+
+    def delete(self, key) -> IdMapBuilder:
+        chunk = self._writable(key >> SHIFT)
+        lo = key & MASK
+        if chunk[lo] is HOLE:
+            raise KeyError(key)
+        chunk[lo] = HOLE
+        self._len -= 1
+        return self
+
+    def sorted_keys(self) -> tuple[int, ...]:
+        his = set(self._chunks)
+        his.update(self._dirty)
+        out: list[int] = []
+        for hi in sorted(his):
+            base = hi << SHIFT
+            chunk = self._chunk(hi)
+            out.extend(base + lo for lo, value in enumerate(chunk) if value is not HOLE)
+        return tuple(out)
+
+    def __iter__(self):
+        return iter(self.sorted_keys())
+
+    def freeze(self) -> IdMap:
+        if not self._dirty:
+            return IdMap(self._chunks, self._len)
+        mutation = self._chunks.mutate()
+        for hi, chunk in self._dirty.items():  # order is irrelevant: the result is a map
+            if chunk.count(HOLE) == WIDTH:
+                if hi in mutation:
+                    mutation.pop(hi)
+            else:
+                mutation.set(hi, tuple(chunk))
+        return IdMap(mutation.finish(), self._len)
+
+
+def transient(m):
+    """An IdMapBuilder over `m` (an IdMap or a builder already)."""
+    return m if isinstance(m, IdMapBuilder) else IdMapBuilder(m)
+
+
+def persistent(m) -> IdMap:
+    return m.freeze() if isinstance(m, IdMapBuilder) else m

@@ -167,9 +167,15 @@ class CallOp:
         if not self.implicit:
             return [f(row, rt) for f in self.args]
         args = []
-        for pname, _ptype in self.proc.params:
+        params = self.proc.params
+        required = len(params) - len(getattr(self.proc, "defaults", ()))
+        for i, (pname, _ptype) in enumerate(params):
             if pname not in rt.params:
-                break  # the rest must have defaults; bind() says so if not
+                if i < required:
+                    raise errors.ParameterMissing(
+                        f"Expected parameter(s): {pname}", detail="MissingParameter"
+                    )
+                break  # the rest take their defaults
             args.append(rt.params[pname])
         return args
 
@@ -217,7 +223,7 @@ class ProduceResults:
 
     def __call__(self, rows, rt):
         cols = self.columns
-        if cols is None:  # an updating query without RETURN: run it, produce no records
+        if not cols:  # no RETURN (an updating query, a VOID procedure): run, no records
             for _ in rows:
                 pass
             return

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from tugraph_bolt import values as V
 from tugraph_bolt.cypher import ops
-from tugraph_bolt.errors import CypherArgumentError, CypherTypeError
+from tugraph_bolt.errors import CypherArgumentError, CypherSyntaxError, CypherTypeError
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,21 @@ class Function:
 FUNCTIONS: dict[str, Function] = {}
 
 
+def check_arity(name: str, count: int) -> None:
+    """Raise Neo4j's compile-time error when `name` cannot take `count` arguments.
+
+    The semantic checker should call this per function call; the registered wrappers call
+    it too, so a call that slips through fails cleanly instead of with a Python TypeError.
+    Names not in the table are left alone (UnknownFunction is the checker's).
+    """
+    f = FUNCTIONS.get(name.lower())
+    if f is None or f.accepts(count):
+        return
+    problem = "Insufficient" if count < f.min_args else "Too many"
+    raise CypherSyntaxError(f"{problem} parameters for function '{f.name}'",
+                            detail="InvalidNumberOfArguments")
+
+
 def function(name: str, min_args: int, max_args: int | None = -1, deterministic: bool = True,
              nulls: bool = True):
     """Register `f(*args)` (or `f(ctx, *args)` when it wants ctx) under `name`.
@@ -53,6 +68,8 @@ def function(name: str, min_args: int, max_args: int | None = -1, deterministic:
 
     def register(f):
         def call(ctx, args):
+            if not (min_args <= len(args) and (top is None or len(args) <= top)):
+                check_arity(name, len(args))
             if nulls and args and args[0] is None:
                 return None
             return f(*args)
@@ -69,8 +86,12 @@ def contextual(name: str, min_args: int, max_args: int | None = -1,
     top = min_args if max_args == -1 else max_args
 
     def register(f):
-        FUNCTIONS[name.lower()] = Function(name, min_args, top,
-                                           lambda ctx, args: f(ctx, *args), deterministic)
+        def call(ctx, args):
+            if not (min_args <= len(args) and (top is None or len(args) <= top)):
+                check_arity(name, len(args))
+            return f(ctx, *args)
+
+        FUNCTIONS[name.lower()] = Function(name, min_args, top, call, deterministic)
         return f
 
     return register

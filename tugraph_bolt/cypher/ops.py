@@ -420,7 +420,7 @@ def contains(a, b):
 @lru_cache(maxsize=256)
 def _regex(pattern: str) -> re.Pattern:
     try:
-        return re.compile(pattern, re.DOTALL if pattern.startswith("(?s)") else 0)
+        return re.compile(pattern)
     except re.error as e:
         raise CypherArgumentError(f"invalid regular expression {pattern!r}: {e}",
                                   detail="InvalidArgumentValue") from None

@@ -7,8 +7,13 @@ from types import SimpleNamespace
 import pytest
 
 from tugraph_bolt import values as V
-from tugraph_bolt.cypher.functions import FUNCTIONS
-from tugraph_bolt.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
+from tugraph_bolt.cypher.functions import FUNCTIONS, check_arity
+from tugraph_bolt.errors import (
+    CypherArgumentError,
+    CypherArithmeticError,
+    CypherSyntaxError,
+    CypherTypeError,
+)
 
 
 def call(name, *args, ctx=None):
@@ -149,6 +154,17 @@ def test_nondeterministic_functions_use_the_context():
     u1 = call("randomUUID", ctx=SimpleNamespace(random=random.Random(5)))
     u2 = call("randomUUID", ctx=SimpleNamespace(random=random.Random(5)))
     assert u1 == u2 and len(u1) == 36
+
+
+@pytest.mark.parametrize("name, args", [("toUpper", []), ("toUpper", ["a", "b"]),
+                                        ("pi", [1]), ("coalesce", []), ("rand", [1])])
+def test_wrong_argument_counts_raise_syntax_errors(name, args):
+    with pytest.raises(CypherSyntaxError) as e:
+        FUNCTIONS[name.lower()].fn(None, args)
+    assert (e.value.detail, e.value.phase) == ("InvalidNumberOfArguments", "compile time")
+    with pytest.raises(CypherSyntaxError):
+        check_arity(name, len(args))
+    check_arity("noSuchFunction", 3)  # unknown names are the semantic checker's
 
 
 def test_arity_bounds_are_declared():

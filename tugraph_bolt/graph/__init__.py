@@ -13,6 +13,7 @@ True
 True
 """
 
+from tugraph_bolt.graph import idset
 from tugraph_bolt.graph.apply import (
     DEDUP_WINDOW,
     ApplyOrderError,
@@ -39,7 +40,7 @@ __all__ = [
     "ApplyOrderError", "CommandDecodeError", "FieldSpec", "GraphState", "IdBlocks",
     "IndexSpec", "LabelSchema", "NodeRecord", "Outcome", "RelRecord", "SchemaView", "Store",
     "Transaction", "UserRecord",
-    "apply", "create_user_command", "decode_command", "delete_user_command",
+    "apply", "idset", "create_user_command", "decode_command", "delete_user_command",
     "new_request_id", "noop_command", "pack_value", "reserve_ids_command",
     "set_cluster_command", "set_password_command", "tx_command", "unpack_value",
 ]  # fmt: skip

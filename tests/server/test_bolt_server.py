@@ -178,3 +178,15 @@ def test_counters(start_server):
     wait_for(lambda: server.messages == 4, what="message counter")
     assert server.failures == 1 and server.open_connections == 1 and server.total_connections == 1
     sock.close()
+
+
+def test_a_peer_that_never_logs_in_is_closed(start_server):
+    server, _ = start_server(login_timeout=0.3)
+    half_handshake = raw_connect(server)
+    half_handshake.sendall(MAGIC)  # ...and nothing more
+    no_login = raw_bolt(server)
+    assert recv_until_closed(half_handshake) == b""
+    assert recv_until_closed(no_login) == b""
+    for sock in (half_handshake, no_login):
+        sock.close()
+    wait_for(lambda: server.open_connections == 0, what="both slots to free")

@@ -7,7 +7,8 @@ crashes or spawns without bound. Each connection thread runs the sans-I/O
 `BoltConnection`: recv -> `receive_data` -> `outgoing()` batches, each written with one
 `sendall` (TCP_NODELAY is set, so a pipelined RUN+PULL answer leaves at once).
 
-A slow reader blocks only its own thread, and only up to `send_timeout`. `stop(grace)`
+A slow reader blocks only its own thread, and only up to `send_timeout`; a peer that does
+not finish the handshake and login within `login_timeout` is closed. `stop(grace)`
 closes the listener, closes idle connections at once, lets busy ones finish the request
 they are on, and after `grace` seconds shuts down whatever is left.
 
@@ -54,6 +55,7 @@ class BoltServer:
         idle_timeout: float | None = None,
         send_timeout: float = 60.0,
         queue_timeout: float = 5.0,
+        login_timeout: float = 30.0,
         recv_timeout_hint: int | None = None,
         telemetry_enabled: bool = False,
         backlog: int = 128,
@@ -66,6 +68,7 @@ class BoltServer:
         self.idle_timeout = idle_timeout
         self.send_timeout = send_timeout
         self.queue_timeout = queue_timeout
+        self.login_timeout = login_timeout
         self.recv_timeout_hint = recv_timeout_hint
         self.telemetry_enabled = telemetry_enabled
         self.backlog = backlog
@@ -185,11 +188,12 @@ class BoltServer:
         counted_messages = counted_failures = 0
         try:
             while not self._stopping.is_set():
-                sock.settimeout(self.idle_timeout)
+                sock.settimeout(self._read_timeout(conn))
                 try:
                     data = sock.recv(RECV_SIZE)
                 except TimeoutError:
-                    log.info("%s: idle for %ss, closing", conn.connection_id, self.idle_timeout)
+                    log.info("%s: no request for %ss, closing", conn.connection_id,
+                             self._read_timeout(conn))
                     break
                 except OSError:
                     break
@@ -230,6 +234,17 @@ class BoltServer:
                 self._clients.pop(number, None)
                 self.open_connections -= 1
             self._slots.release()
+
+
+    def _read_timeout(self, conn: BoltConnection) -> float | None:
+        # Until the peer has logged in it gets `login_timeout` at most: a client that opens
+        # sockets and never finishes the handshake must not hold worker slots forever.
+        logged_in = conn.session is not None and conn.session.user is not None
+        if logged_in:
+            return self.idle_timeout
+        if self.idle_timeout is None:
+            return self.login_timeout
+        return min(self.idle_timeout, self.login_timeout)
 
 
 def _shutdown(sock: socket.socket) -> None:

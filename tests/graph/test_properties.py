@@ -26,6 +26,8 @@ OPS = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 50), st.booleans()),
     st.tuples(st.just("delrel"), st.integers(0, 50)),
     st.tuples(st.just("label"), st.integers(0, 50), LABELS, st.booleans()),
+    st.tuples(st.just("index"), LABELS, KEYS, st.booleans()),
+    st.tuples(st.just("user"), st.sampled_from(["ann", "bob"]), st.text(max_size=3)),
 )
 TXS = st.lists(st.lists(OPS, min_size=1, max_size=8), min_size=1, max_size=8)
 
@@ -50,6 +52,13 @@ def run_op(tx, op):
         elif kind == "label" and nodes:
             target = nodes[op[1] % len(nodes)]
             (tx.add_labels if op[3] else tx.remove_labels)(target, [op[2]])
+        elif kind == "index":
+            tx.add_index("vertex", op[1], op[2], unique=op[3])
+        elif kind == "user":
+            if op[1] in tx.users:
+                tx.set_password(op[1], op[2])
+            else:
+                tx.create_user(op[1], op[2])
     except errors.DatabaseError:
         pass  # e.g. non-storable value: the transaction stays usable
 
@@ -126,3 +135,19 @@ def test_conflicting_pair_commits_exactly_one(setup, key, v1, v2, delete_second)
     first, second = store.commit(t1), store.commit(t2)
     assert [first.ok, second.ok].count(True) == 1
     assert second.code == "Neo.TransientError.Transaction.Outdated"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TXS)
+def test_two_stores_running_the_same_transactions_agree(txs):
+    stores = [Store(id_block_size=4), Store(id_block_size=4)]
+    for ops in txs:
+        outcomes = []
+        for store in stores:
+            tx = store.begin()
+            for op in ops:
+                run_op(tx, op)
+            outcome = try_commit(store, tx)
+            outcomes.append(None if outcome is None else (outcome.ok, outcome.code))
+        assert outcomes[0] == outcomes[1]
+    assert stores[0].state.digest() == stores[1].state.digest()

@@ -298,3 +298,18 @@ def test_walk_visits_every_node():
     names = [type(n).__name__ for n in A.walk(q)]
     assert names.count("NodePattern") == 2
     assert "CountStar" in names and "ListLiteral" in names
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "MATCH (end) RETURN end",
+        "WITH 1 AS desc RETURN desc ORDER BY desc DESC",
+        "UNWIND [1] AS limit RETURN limit SKIP 0 LIMIT 1",
+        "MATCH (a)-[on]->(match) RETURN on, match",
+    ],
+)
+def test_most_keywords_may_name_variables(query):
+    clauses = parse(query).parts[0].clauses
+    names = [item.name for item in clauses[-1].projection.items]
+    assert names and all(name.lower() == name for name in names)

@@ -8,6 +8,7 @@ import pytest
 import pytz
 from neo4j.spatial import CartesianPoint, WGS84Point
 
+from tests.bolt.fake_backend import FakeBackend
 from tugraph_bolt import values
 
 from .conftest import wait_for
@@ -177,3 +178,15 @@ def test_fifty_concurrent_sessions(start_server):
         assert sorted(sums) == sorted(sum(range(n)) for n in range(1, 51) for _ in range(3))
         assert server.total_connections >= 50
     wait_for(lambda: server.open_connections == 0, what="driver connections to close")
+
+
+def test_session_auth_switches_user_on_a_pooled_connection(start_server):
+    server, backend = start_server(FakeBackend(users={"neo4j": "password", "bob": "pw2"}))
+    host, port = server.address
+    with neo4j.GraphDatabase.driver(f"bolt://{host}:{port}", auth=AUTH) as driver:
+        driver.execute_query("RANGE 1", database_="default")
+        with driver.session(database="default", auth=("bob", "pw2")) as session:
+            assert session.run("RANGE 2").value() == [0, 1]
+            assert [s.user for s in backend.sessions.values()] == ["bob"]  # LOGOFF + LOGON
+        assert driver.verify_authentication(auth=("bob", "pw2"))
+        assert not driver.verify_authentication(auth=("bob", "wrong"))

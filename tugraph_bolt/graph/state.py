@@ -157,10 +157,6 @@ class GraphState:
     def schema(self) -> SchemaView:
         return SchemaView(self)
 
-    @property
-    def user_map(self):
-        return self.users
-
     def lookup(self, label: str, key: str, value) -> list[int] | None:
         """Node ids with `label` and `key` = value via an index; None when none covers it."""
         index = self.indexes.get(("vertex", label, key))

@@ -140,23 +140,26 @@ def _trim(s):
     return string_arg("trim", s).strip(" \t\n\r\f\v")
 
 
-@function("lTrim", 1)
-def _ltrim(s):
-    return string_arg("lTrim", s).lstrip(" \t\n\r\f\v")
+_WHITESPACE = " \t\n\r\f\v"
 
 
-@function("rTrim", 1)
-def _rtrim(s):
-    return string_arg("rTrim", s).rstrip(" \t\n\r\f\v")
+def _trim_chars(fname: str, chars) -> str:
+    return _WHITESPACE if chars is None else string_arg(fname, chars)
 
 
-@function("btrim", 1, 2, nulls=False)
+@function("lTrim", 1, 2)
+def _ltrim(s, chars=None):
+    return string_arg("lTrim", s).lstrip(_trim_chars("lTrim", chars))
+
+
+@function("rTrim", 1, 2)
+def _rtrim(s, chars=None):
+    return string_arg("rTrim", s).rstrip(_trim_chars("rTrim", chars))
+
+
+@function("btrim", 1, 2)
 def _btrim(s, chars=None):
-    if s is None:
-        return None
-    if chars is None:
-        return string_arg("btrim", s).strip(" \t\n\r\f\v")
-    return string_arg("btrim", s).strip(string_arg("btrim", chars))
+    return string_arg("btrim", s).strip(_trim_chars("btrim", chars))
 
 
 @function("normalize", 1, 2)
@@ -292,6 +295,11 @@ def _is_empty(v):
     if isinstance(v, (str, list, dict)):
         return len(v) == 0
     raise invalid_argument("isEmpty", v, "a String, a List or a Map")
+
+
+@function("nullIf", 2, nulls=False)
+def _null_if(a, b):
+    return None if ops.equals(a, b) is True else a
 
 
 @function("coalesce", 1, None, nulls=False)

@@ -71,3 +71,23 @@ def test_server_gone(start_server):
         client.run("RANGE 1")
     assert info.value.code == "Client.ConnectionLost"
     client.close()
+
+
+def test_explicit_transaction(start_server):
+    server, backend = start_server()
+    with connect(server) as client:
+        client.begin()
+        assert client.run("RANGE 2")[1] == [[0], [1]]
+        client.run("WRITE")
+        assert client.commit().startswith("bm:")
+        assert backend.committed == [["RANGE 2", "WRITE"]]
+        client.begin()
+        client.run("WRITE")
+        client.rollback()
+        assert backend.rolled_back == [["WRITE"]]
+        client.begin()
+        with pytest.raises(ClientError):
+            client.run("FAIL Neo.TransientError.Transaction.Outdated")
+        assert not client.in_transaction
+        assert backend.rolled_back[-1] == ["FAIL Neo.TransientError.Transaction.Outdated"]
+        assert client.run("RANGE 1")[1] == [[0]]  # auto-commit again after the RESET

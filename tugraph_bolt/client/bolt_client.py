@@ -1,4 +1,4 @@
-"""A minimal blocking Bolt client: one connection, auto-commit queries, ROUTE.
+"""A minimal blocking Bolt client: one connection, queries, explicit transactions, ROUTE.
 
 It speaks the same versions as the server (legacy handshake offering 5.8..5.0 and 4.4),
 sends HELLO (+ LOGON on 5.1+), and turns FAILURE into `ClientError` after a RESET so the
@@ -35,7 +35,7 @@ class BoltClient:
         self._codec = ValueCodec(version)
         self._packer = Packer(dehydrate=self._codec.dehydrate)
         self._dechunker = Dechunker()
-        self._pending: list[bytes] = []
+        self.in_transaction = False
 
     @classmethod
     def connect(
@@ -80,17 +80,40 @@ class BoltClient:
         self, query: str, params: dict | None = None, db: str | None = "default",
         mode: str | None = None,
     ) -> tuple[list[str], list[list], dict]:
-        """Run an auto-commit query and pull every record: (fields, records, summary)."""
+        """Run a query and pull every record: (fields, records, summary).
+
+        Auto-commit unless `begin()` opened a transaction (then `db`/`mode` come from it).
+        """
         extra: dict[str, Any] = {}
-        if db is not None:
-            extra["db"] = db
-        if mode == "r":
-            extra["mode"] = "r"
+        if not self.in_transaction:
+            if db is not None:
+                extra["db"] = db
+            if mode == "r":
+                extra["mode"] = "r"
         replies = self._exchange(m.Run(query, params or {}, extra), m.Pull(-1))
         self._raise_on_failure(replies)
         fields = replies[0].metadata.get("fields", [])
         records = [r.values for r in replies[1:-1] if isinstance(r, m.Record)]
         return fields, records, replies[-1].metadata
+
+    def begin(self, db: str | None = "default", mode: str | None = None) -> None:
+        """Open an explicit transaction; `run` then runs inside it until commit/rollback."""
+        extra: dict[str, Any] = {"db": db} if db is not None else {}
+        if mode == "r":
+            extra["mode"] = "r"
+        self._raise_on_failure(self._exchange(m.Begin(extra)))
+        self.in_transaction = True
+
+    def commit(self) -> str | None:
+        """Commit the open transaction; returns its bookmark."""
+        self.in_transaction = False
+        replies = self._exchange(m.Commit())
+        self._raise_on_failure(replies)
+        return replies[0].metadata.get("bookmark")
+
+    def rollback(self) -> None:
+        self.in_transaction = False
+        self._raise_on_failure(self._exchange(m.Rollback()))
 
     def route(self, db: str | None = None, routing: dict | None = None,
               bookmarks: list[str] | None = None) -> dict:
@@ -157,6 +180,7 @@ class BoltClient:
                 meta = reply.metadata
                 code = meta.get("neo4j_code") or meta.get("code") or "Neo.DatabaseError.General.UnknownError"
                 error = ClientError(code, meta.get("message", ""))
+                self.in_transaction = False  # the RESET below (or the close) ends it
                 if reset:
                     try:
                         self._exchange(m.Reset())

@@ -126,3 +126,10 @@ def test_durable_flushes_the_journal_before_acknowledging(tmp_path):
                    "node 1 to replay its journal")
     finally:
         cluster.close()
+
+
+def test_extra_settings_cannot_undo_a_mitigation(tmp_path):
+    with pytest.raises(ConfigError, match="bindAddress"):
+        syncobj_settings(config(tmp_path, extra={"bindAddress": "0.0.0.0:9001"}))
+    _, _, conf = syncobj_settings(config(tmp_path, extra={"logCompactionSplit": True}))
+    assert conf["logCompactionSplit"] is True

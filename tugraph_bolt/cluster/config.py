@@ -28,6 +28,10 @@ from tugraph_bolt.errors import ConfigError
 
 MIB = 1 << 20
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+# SyncObjConf keys that carry a mitigation: `ReplicaConfig.extra` may not override them.
+PROTECTED_KEYS = ("bindAddress", "password", "journalFile", "fullDumpFile", "useFork",
+                  "dynamicMembershipChange", "appendEntriesBatchSizeBytes", "commandsWaitLeader",
+                  "leaderFallbackTimeout", "commandsQueueSize")
 
 
 @dataclass(frozen=True)
@@ -190,5 +194,8 @@ def syncobj_settings(config: ReplicaConfig) -> tuple[str | None, list[str], dict
         self_address = me.raft_address
         kwargs["bindAddress"] = me.raft_address
     others = [p.raft_address for p in voters if p.node_id != me.node_id]
+    protected = [k for k in sorted(config.extra) if k in PROTECTED_KEYS]
+    if protected:
+        raise ConfigError("extra", f"may not override {', '.join(protected)} (a safety setting)")
     kwargs.update(config.extra)
     return self_address, others, kwargs

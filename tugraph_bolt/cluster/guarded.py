@@ -41,7 +41,9 @@ SNAPSHOT_FORMAT = 1
 
 
 def envelope(kind: int, payload: bytes = b"") -> bytes:
-    """>>> envelope(KIND_COMMAND, b"x")
+    """The replicated blob for one command.
+
+    >>> envelope(KIND_COMMAND, b"x")
     b'\\x01\\x01x'
     """
     return bytes((ENVELOPE_VERSION, kind)) + payload

@@ -63,6 +63,10 @@ class _Pending:
 
 class Replica(Membership):
     def __init__(self, config: ReplicaConfig, machine: StateMachine, *, on_fail_stop=None):
+        if threading.current_thread() is not threading.main_thread():
+            # PySyncObj's tick thread stops when the thread that built the SyncObj ends.
+            logger.warning("Replica built outside the main thread: it stops ticking when "
+                           "thread %s ends", threading.current_thread().name)
         self.config = config
         self.machine = machine
         self._on_fail_stop_hook = on_fail_stop
@@ -270,11 +274,18 @@ class Replica(Membership):
                     continue
             return {"id": self.config.self_id, "failed": self.failed, "stale": True}
 
+    @property
+    def tick_alive(self) -> bool:
+        """False once PySyncObj's tick thread has ended (closed, failed, or its builder exited)."""
+        return self._sync.tick_thread_alive()
+
     def _check_serving(self) -> None:
         if self._sync.failed:
             raise errors.DatabaseUnavailable(f"this node stopped itself: {self._sync.failed}")
         if self._closed:
             raise errors.DatabaseUnavailable("this node's replica is closed")
+        if not self._sync.tick_thread_alive():
+            raise errors.DatabaseUnavailable("the Raft tick thread is not running")
 
     def _failed_now(self, reason: str) -> None:
         self._notify_applied()

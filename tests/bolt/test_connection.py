@@ -333,3 +333,11 @@ def test_counters():
     wire.send(run(SYNTAX))
     wire.send(m.Reset())
     assert wire.conn.messages_received == 4 and wire.conn.failures_sent == 1
+
+
+def test_record_larger_than_one_chunk_is_split_and_reassembled():
+    wire = ready()
+    text = "é" * 70000  # 140,000 bytes: three chunks
+    replies = wire.send(run("ECHO", {"t": text}), m.Pull(-1))
+    assert kinds(replies) == ["SUCCESS", "RECORD", "SUCCESS"]
+    assert replies[1].values == [text]

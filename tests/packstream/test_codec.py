@@ -217,3 +217,8 @@ def test_agrees_with_the_official_driver_codec():
         buffer = PackableBuffer()
         DriverPacker(buffer).pack(value)
         assert pack(value) == bytes(buffer.data), value
+
+
+def test_lone_surrogate_is_a_packstream_error():
+    with pytest.raises(PackStreamError, match="Unicode"):
+        pack("\ud800")

@@ -87,7 +87,10 @@ class Packer:
         buf = self.buf
         t = type(value)
         if t is str:
-            data = value.encode()
+            try:
+                data = value.encode()
+            except UnicodeEncodeError as e:  # lone surrogates cannot travel as UTF-8
+                raise PackStreamError(f"string is not valid Unicode: {e.reason}") from None
             n = len(data)
             if n < 0x10:
                 buf.append(0x80 | n)

@@ -22,7 +22,7 @@ from tugraph_bolt import errors
 from tugraph_bolt.bolt import messages as m
 from tugraph_bolt.bolt.backend import Backend, Result, Session
 from tugraph_bolt.bolt.chunking import Dechunker, MessageTooLarge, chunk_message
-from tugraph_bolt.bolt.handshake import ServerHandshake
+from tugraph_bolt.bolt.handshake import SUPPORTED_VERSIONS, ServerHandshake
 from tugraph_bolt.bolt.hydration import ValueCodec
 from tugraph_bolt.bolt.states import INTERRUPTIBLE, Rule, State, rule_for
 from tugraph_bolt.packstream import Packer
@@ -66,6 +66,7 @@ class BoltConnection:
         recv_timeout_seconds: int | None = None,
         telemetry_enabled: bool = False,
         flush_bytes: int = 256 * 1024,
+        versions: tuple[tuple[int, int], ...] = SUPPORTED_VERSIONS,
     ):
         self.backend = backend
         self.connection_id = connection_id or f"bolt-{uuid.uuid4().hex[:8]}"
@@ -79,7 +80,7 @@ class BoltConnection:
         self.session: Session | None = None
         self.messages_received = 0
         self.failures_sent = 0
-        self._handshake: ServerHandshake | None = ServerHandshake()
+        self._handshake: ServerHandshake | None = ServerHandshake(versions)
         self._dechunker = Dechunker(max_message_size)
         self._inbox: deque[bytes] = deque()
         self._queued_resets = 0

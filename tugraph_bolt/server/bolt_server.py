@@ -24,6 +24,7 @@ import time
 
 from tugraph_bolt.bolt.backend import Backend
 from tugraph_bolt.bolt.connection import BoltConnection
+from tugraph_bolt.bolt.handshake import SUPPORTED_VERSIONS
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class BoltServer:
         recv_timeout_hint: int | None = None,
         telemetry_enabled: bool = False,
         backlog: int = 128,
+        versions: tuple[tuple[int, int], ...] = SUPPORTED_VERSIONS,
     ):
         self.host = host
         self.port = port
@@ -72,6 +74,7 @@ class BoltServer:
         self.recv_timeout_hint = recv_timeout_hint
         self.telemetry_enabled = telemetry_enabled
         self.backlog = backlog
+        self.versions = versions  # Bolt versions offered (tests narrow this)
         # Counters for metrics: plain attributes, updated under _lock.
         self.open_connections = 0
         self.total_connections = 0
@@ -184,6 +187,7 @@ class BoltServer:
             max_message_size=self.max_message_size,
             recv_timeout_seconds=self.recv_timeout_hint,
             telemetry_enabled=self.telemetry_enabled,
+            versions=self.versions,
         )
         counted_messages = counted_failures = 0
         try:

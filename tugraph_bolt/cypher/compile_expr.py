@@ -93,6 +93,9 @@ class ExprCompiler:
         self.scope = set(scope)
         self.agg_slots = agg_slots or {}
         self.planner = planner
+        # In a query that never writes, entity views read at match time are current, so
+        # property access reads the view instead of the transaction.
+        self.readonly = bool(getattr(planner, "readonly", False))
 
     def child(self, extra) -> ExprCompiler:
         return ExprCompiler(self.scope | set(extra), self.agg_slots, self.planner)
@@ -138,6 +141,17 @@ class ExprCompiler:
 
     def _c_PropertyLookup(self, e):
         key = e.key
+        if type(e.expr) is ast.Variable and self.readonly:
+            name = e.expr.name
+
+            def view_property(row, rt):
+                v = row.get(name)
+                t = type(v)
+                if t is Node or t is Relationship:
+                    return v.properties.get(key)
+                return property_of(v, key, rt)
+
+            return view_property
         if type(e.expr) is ast.Variable:
             name = e.expr.name
 
@@ -359,6 +373,8 @@ class ExprCompiler:
         args = [self.compile(a) for a in e.args]
         entity_types = (Node, Relationship, values.Path)
         reads_entity = name in _READS_ENTITY
+        if self.readonly:
+            return lambda row, rt: fn(rt, [a(row, rt) for a in args])
 
         def call(row, rt):
             vals = [a(row, rt) for a in args]

@@ -99,7 +99,6 @@ class CypherEngine:
         self.cache_size = cache_size
         self._cache: OrderedDict[str, CompiledQuery] = OrderedDict()
         self._lock = threading.Lock()
-        self._planner = Planner(procedures)
 
     def compile(self, query: str) -> CompiledQuery:
         with self._lock:
@@ -132,7 +131,7 @@ class CypherEngine:
             check = getattr(semantic, "check", None)
             if check is not None:
                 check(tree)
-        plan = self._planner.plan(tree)
+        plan = Planner(self.procedures).plan(tree)
         return CompiledQuery(query, tree, plan, mode)
 
     def run(self, query: str, params: dict, tx, ctx: QueryContext | None = None) -> QueryResult:

@@ -287,14 +287,31 @@ class Plan:
 
 
 class Planner:
+    """Plans one query at a time (make one per compile: it holds per-query flags)."""
+
     def __init__(self, procedures):
         self.procedures = procedures
+        self.readonly = False
 
     def plan(self, query: ast.Query) -> Plan:
+        self.readonly = not self._may_write(query)
         branches = [self.plan_single(part, [], top=True) for part in query.parts]
         columns = branches[0].columns
         is_write = any(b.is_write for b in branches)
         return Plan(branches, list(query.union_all), columns, is_write)
+
+    def _may_write(self, query: ast.Query) -> bool:
+        for node in ast.walk(query):
+            if isinstance(node, _UPDATING):
+                return True
+            if type(node) is ast.Call:
+                try:
+                    proc = self.procedures.get(node.procedure) if self.procedures else None
+                except errors.DatabaseError:
+                    proc = None  # reported by CallOp
+                if proc is None or getattr(proc, "mode", "write") != "read":
+                    return True
+        return False
 
     def subquery(self, query: ast.Query, scope):
         """A function (row, rt) -> rows for EXISTS { query } with the outer row in scope."""

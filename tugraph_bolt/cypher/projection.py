@@ -91,16 +91,33 @@ class Projection:
             self.agg_calls.append((slot, _aggregator_factory(call), args))
         after_scope = set(scope) | set(self.columns) | set(slots.values())
         with_slots = ExprCompiler(after_scope, slots, planner)
-        self.items = []
+        slot_index = {slot: i for i, (slot, _f, _a) in enumerate(self.agg_calls)}
+        self.items = []  # (name, fn, kind: 'key' | 'agg' | 'expr', aggregate index)
         self.key_items = []
         for item in items:
             has_agg = bool(find_aggregates(item.expr))
-            fn = with_slots.compile(item.expr) if has_agg else plain.compile(item.expr)
-            self.items.append((item.name, fn, has_agg))
             if not has_agg:
-                self.key_items.append((item.name, fn))
+                self.items.append((item.name, plain.compile(item.expr), "key", None))
+                self.key_items.append((item.name, self.items[-1][1]))
+            elif id(item.expr) in slots:  # the item IS an aggregate: take its result as is
+                self.items.append((item.name, None, "agg", slot_index[slots[id(item.expr)]]))
+            else:
+                self.items.append((item.name, with_slots.compile(item.expr), "expr", None))
         order_compiler = ExprCompiler(after_scope, slots, planner)
-        self.order = [(order_compiler.compile(s.expr), s.descending) for s in proj.order_by]
+        # An ORDER BY item that is a projected column (by alias or by the same expression)
+        # is read from the projected row; others are evaluated on the full scope.
+        self.order = []
+        for sort in proj.order_by:
+            column = None
+            for item in items:
+                if sort.expr == item.expr or (
+                    type(sort.expr) is ast.Variable and sort.expr.name == item.name
+                ):
+                    column = item.name
+                    break
+            fn = order_compiler.compile(sort.expr)
+            self.order.append((fn, sort.descending, column))
+        self.order_needs_scope = any(column is None for _f, _d, column in self.order)
         const = ExprCompiler(set(), None, planner)
         self.skip = const.compile(proj.skip) if proj.skip is not None else None
         self.limit = const.compile(proj.limit) if proj.limit is not None else None
@@ -129,7 +146,7 @@ class Projection:
         """
         skip = _count_arg_value(self.skip, rt, "SKIP")
         limit = _count_arg_value(self.limit, rt, "LIMIT")
-        need_scope = bool(self.order) or where is not None
+        need_scope = self.order_needs_scope or where is not None
         if self.aggregating:
             pairs = self._aggregate(rows, rt, need_scope)
         else:
@@ -148,7 +165,7 @@ class Projection:
     def _project(self, rows, rt, need_scope):
         items = self.items
         for row in rows:
-            after = {name: fn(row, rt) for name, fn, _ in items}
+            after = {name: fn(row, rt) for name, fn, _k, _i in items}
             yield ({**row, **after} if need_scope else None), after
 
     def _aggregate(self, rows, rt, need_scope):
@@ -176,14 +193,23 @@ class Projection:
         if not groups and not key_fns:
             groups[()] = ({}, [], [f() for _s, f, _a in agg_calls])
         items = self.items
+        need_base = need_scope or any(kind == "expr" for _n, _f, kind, _i in items)
         for first_row, key_values, aggs in groups.values():
-            base = dict(first_row)  # never mutate an upstream row (it may be an outer one)
-            for (slot, _c, _a), agg in zip(agg_calls, aggs, strict=False):
-                base[slot] = agg.result()
+            results = [agg.result() for agg in aggs]
+            base = None
+            if need_base:
+                base = dict(first_row)  # never mutate an upstream row (maybe an outer one)
+                for (slot, _c, _a), value in zip(agg_calls, results, strict=False):
+                    base[slot] = value
             after = {}
             kv = iter(key_values)
-            for name, fn, has_agg in items:
-                after[name] = fn(base, rt) if has_agg else next(kv)
+            for name, fn, kind, index in items:
+                if kind == "key":
+                    after[name] = next(kv)
+                elif kind == "agg":
+                    after[name] = results[index]
+                else:
+                    after[name] = fn(base, rt)
             if need_scope:
                 base.update(after)
             yield base, after
@@ -192,7 +218,11 @@ class Projection:
         keyed = []
         order = self.order
         for scope, after in pairs:
-            keyed.append(([_order_key(fn(scope, rt)) for fn, _desc in order], scope, after))
+            key = [
+                _order_key(after[column] if column is not None else fn(scope, rt))
+                for fn, _desc, column in order
+            ]
+            keyed.append((key, scope, after))
         if len(order) == 1 and top is not None and top < len(keyed) // 4:
             # Top-N: nsmallest/nlargest equal sorted(...)[:n], ties included, but cheaper.
             pick = heapq.nlargest if order[0][1] else heapq.nsmallest

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
 
+import neo4j
 import pytest
 from neo4j import GraphDatabase, exceptions
 
@@ -96,16 +98,55 @@ def test_route_table_roles(cluster):
         assert f"127.0.0.1:{leader.bolt_port}" not in roles["READ"]
 
 
-def test_bookmark_read_on_a_follower(cluster):
+def test_bookmark_read_on_a_lagging_follower(cluster):
     leader = leader_of(cluster)
     follower = next(n for n in cluster.nodes.values() if n is not leader)
-    with driver_for(leader.address) as d, d.session(database="default") as s:
-        for i in range(20):
-            s.run("CREATE (:B {i: $i})", i=i).consume()
-        bookmarks = s.last_bookmarks()
+    follower.proc.send_signal(signal.SIGSTOP)  # it misses everything written now
+    try:
+        with driver_for(leader.address) as d, d.session(database="default") as s:
+            for i in range(20):
+                s.run("CREATE (:B {i: $i})", i=i).consume()
+            bookmarks = s.last_bookmarks()
+    finally:
+        follower.proc.send_signal(signal.SIGCONT)
     with driver_for(follower.address) as d, \
             d.session(database="default", bookmarks=bookmarks) as s:
+        # without the bookmark this read could see fewer rows; with it the node waits
         assert s.run("MATCH (b:B) RETURN count(b) AS c").single()["c"] == 20
+
+
+def test_read_levels(cluster):
+    leader = leader_of(cluster)
+    follower = next(n for n in cluster.nodes.values() if n is not leader)
+    with driver_for(follower.address) as d, d.session(database="default") as s:
+        # the driver turns NotALeader into "no writer here" on a direct connection
+        with pytest.raises((exceptions.NotALeader, exceptions.WriteServiceUnavailable)):
+            s.run(neo4j.Query("RETURN 1", metadata={"read_level": "leader"})).consume()
+    with driver_for(leader.address) as d:
+        d.execute_query("CREATE (:Lin)", database_="default")
+    with driver_for(follower.address) as d, d.session(database="default") as s:
+        rec = s.run(neo4j.Query("MATCH (n:Lin) RETURN count(n) AS c",
+                                metadata={"read_level": "linearizable"})).single()
+        assert rec["c"] == 1
+
+
+def test_users_replicate(cluster):
+    leader = leader_of(cluster)
+    with driver_for(leader.address) as d:
+        d.execute_query("CALL dbms.security.changePassword('73@TuGraph', 'cluster-pw')",
+                        database_="default")
+    for n in cluster.nodes.values():
+        host, port = n.address
+
+        def accepts_new(host=host, port=port):
+            with GraphDatabase.driver(f"bolt://{host}:{port}", auth=("admin", "cluster-pw")) as d:
+                d.verify_connectivity()
+            return True
+
+        wait_until(accepts_new, 20, what=f"node {n.node_id} to accept the new password")
+        with GraphDatabase.driver(f"bolt://{host}:{port}", auth=AUTH) as d, \
+                pytest.raises(exceptions.AuthError):
+            d.verify_connectivity()
 
 
 def _write_loop(cluster, stop: threading.Event, acked: list, errors: list):

@@ -341,3 +341,9 @@ def test_record_larger_than_one_chunk_is_split_and_reassembled():
     replies = wire.send(run("ECHO", {"t": text}), m.Pull(-1))
     assert kinds(replies) == ["SUCCESS", "RECORD", "SUCCESS"]
     assert replies[1].values == [text]
+
+
+def test_results_in_a_transaction_report_the_database_of_begin():
+    wire = ready()
+    replies = wire.send(m.Begin({"db": "graph7"}), run("ECHO"), m.Pull(-1))
+    assert replies[-1].metadata["db"] == "graph7"

@@ -89,6 +89,7 @@ class BoltConnection:
         self._codec: ValueCodec | None = None
         self._stream: _Stream | None = None
         self._tx: Any = None
+        self._tx_db: str | None = None  # BEGIN's db: the default `db` of results in the tx
         self._results: dict[int, _OpenResult] = {}
         self._next_qid = 0
         self._last_qid = -1
@@ -340,6 +341,7 @@ class BoltConnection:
 
     def _on_begin(self, request: m.Begin) -> bool:
         self._tx = self.backend.begin(self.session, request.extra)
+        self._tx_db = request.extra.get("db")
         self._next_qid = 0
         self._last_qid = -1
         self._success({})
@@ -347,7 +349,7 @@ class BoltConnection:
 
     def _on_run(self, request: m.Run) -> bool:
         started = time.monotonic()
-        db = request.extra.get("db")
+        db = request.extra.get("db") if self._tx is None else self._tx_db
         if self._tx is None:
             result = self.backend.run(self.session, request.query, request.parameters,
                                       request.extra)

@@ -10,6 +10,7 @@ An effect is a small list, `[op, *args]`, exactly as it travels inside a command
     ["label-del", kind, name]             ["dropdb"]
     ["index+", kind, label, field, unique, pair_unique]   ["index-", kind, label, field]
     ["user+", name, password_hash, roles] ["user-pw", name, password_hash] ["user-", name]
+    and the label alterations in alter.py (fields+, fields-, fields~, econs)
 
 `Effects(state, version)` applies effects one by one to a private copy of the root; a
 Transaction uses it for every write (so it reads its own writes) and `apply` uses it for a
@@ -24,7 +25,7 @@ that every deleted node has no relationship left.
 from __future__ import annotations
 
 from tugraph_bolt import errors
-from tugraph_bolt.graph import idset
+from tugraph_bolt.graph import alter, idset
 from tugraph_bolt.graph.idmap import EMPTY_IDMAP, IdMap, IdMapBuilder, persistent, transient
 from tugraph_bolt.graph.records import (
     PENDING_VERSION,
@@ -484,3 +485,4 @@ _HANDLERS = {
     "user-pw": Effects.user_password,
     "user-": Effects.user_delete,
 }
+_HANDLERS.update(alter.HANDLERS)

@@ -22,7 +22,8 @@ from tugraph_bolt import errors
 from tugraph_bolt.graph.apply import new_request_id, tx_command
 from tugraph_bolt.graph.effects import Effects
 from tugraph_bolt.graph.records import PENDING_VERSION, NodeRecord, RelRecord, check_storable
-from tugraph_bolt.graph.schema import check_record, coerce_field, make_fields
+from tugraph_bolt.graph.schema import check_record, coerce_field
+from tugraph_bolt.graph.schema_writes import SchemaWrites
 from tugraph_bolt.graph.state import GraphState
 
 STAT_KEYS = (
@@ -32,7 +33,7 @@ STAT_KEYS = (
 )  # fmt: skip
 
 
-class Transaction:
+class Transaction(SchemaWrites):
     def __init__(self, state: GraphState, ids, *, strict_schema: bool = False,
                  request_id: str | None = None):
         self.snapshot = state
@@ -334,80 +335,6 @@ class Transaction:
         self._write(["node-", node_id, bool(detach)])
         self._counts["nodes-deleted"] += 1
 
-    # --- schema writes (TuGraph and Neo4j style) -----------------------------------
-
-    def create_vertex_label(self, name: str, primary: str, fields) -> None:
-        if name in self.root.vertex_labels:
-            raise errors.SchemaError(f"Vertex label [{name}] already exists.")
-        specs = make_fields(fields, primary, name)
-        self._remember_schema()
-        self._write(["vlabel+", name, primary, [list(f) for f in specs]])
-        self._counts["constraints-added"] += 1
-
-    def create_edge_label(self, name: str, constraints, fields) -> None:
-        if name in self.root.edge_labels:
-            raise errors.SchemaError(f"Edge label [{name}] already exists.")
-        pairs = []
-        for pair in constraints or ():
-            if not isinstance(pair, (list, tuple)) or len(pair) != 2 or not all(
-                isinstance(x, str) for x in pair
-            ):
-                raise errors.SchemaError(f"Edge constraint must be [src_label, dst_label]: {pair!r}")
-            pairs.append(list(pair))
-        specs = make_fields(fields, None, name)
-        self._remember_schema()
-        self._write(["elabel+", name, pairs, [list(f) for f in specs]])
-
-    def delete_label(self, kind: str, name: str) -> None:
-        kind = _label_kind(kind)
-        table = self.root.vertex_labels if kind == "vertex" else self.root.edge_labels
-        if name not in table:
-            raise errors.SchemaError(f"Label [{name}] does not exist.")
-        # the effect deletes the label's data too; count and mark it like Cypher would
-        if kind == "vertex":
-            for node_id in self.root.node_ids_by_label(name):
-                for rec in self.root.rels_of(node_id, "both"):
-                    self._remember("r", rec.id)
-                    self._deleted_rels[rec.id] = None
-                self._remember("n", node_id)
-        else:
-            for rel_id in self.root.rel_ids_by_type(name):
-                self._remember("r", rel_id)
-                self._deleted_rels[rel_id] = None
-        self._remember_schema()
-        self._write(["label-del", kind, name])
-
-    def add_index(self, kind: str, label: str, field: str, unique: bool = False,
-                  pair_unique: bool = False) -> None:
-        kind = _label_kind(kind)
-        table = self.root.vertex_labels if kind == "vertex" else self.root.edge_labels
-        if self.strict_schema and label not in table:
-            raise errors.SchemaError(f"Label [{label}] does not exist.")
-        self._remember_schema()
-        self._write(["index+", kind, label, field, bool(unique), bool(pair_unique)])
-        self._counts["constraints-added" if unique else "indexes-added"] += 1
-
-    def drop_index(self, kind: str, label: str, field: str) -> None:
-        kind = _label_kind(kind)
-        spec = self.root.index_specs.get((kind, label, field))
-        self._remember_schema()
-        self._write(["index-", kind, label, field])
-        self._counts["constraints-removed" if spec and spec.unique else "indexes-removed"] += 1
-
-    def create_index(self, label: str, key: str) -> None:
-        """Neo4j: CREATE INDEX FOR (n:Label) ON (n.key)."""
-        self.add_index("vertex", label, key, False)
-
-    def create_unique_constraint(self, label: str, key: str) -> None:
-        """Neo4j: CREATE CONSTRAINT FOR (n:Label) REQUIRE n.key IS UNIQUE."""
-        self.add_index("vertex", label, key, True)
-
-    def drop_db(self) -> None:
-        for node_id in self.root.node_ids():
-            self._remember("n", node_id)
-        self._remember_schema()
-        self._write(["dropdb"])
-
     # --- users -----------------------------------------------------------------------
 
     def create_user(self, name: str, password_hash: str, roles=()) -> None:
@@ -462,11 +389,3 @@ class Transaction:
         self._command = tx_command(self._effects, reads, self._schema_read, self.request_id)
         return self._command
 
-
-def _label_kind(kind) -> str:
-    k = str(kind).lower()
-    if k in ("vertex", "node"):
-        return "vertex"
-    if k in ("edge", "relationship"):
-        return "edge"
-    raise errors.CypherArgumentError(f"label_type must be 'vertex' or 'edge', not {kind!r}")

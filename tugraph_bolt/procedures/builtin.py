@@ -12,6 +12,7 @@ import json
 from tugraph_bolt import errors
 from tugraph_bolt.graph.schema import schema_as_map
 from tugraph_bolt.procedures.registry import Procedure, ProcedureContext, ProcedureRegistry
+from tugraph_bolt.procedures.tugraph_more import MORE
 
 
 def _triples(label: str, rest: list, usage: str) -> list[tuple]:
@@ -154,6 +155,9 @@ BUILTINS = [
     _proc("db.propertyKeys", [], [("propertyKey", S)], "read",
           lambda ctx, a: [[n] for n in ctx.tx.property_keys()]),
 ]  # fmt: skip
+
+
+BUILTINS += MORE
 
 
 def default_registry() -> ProcedureRegistry:

@@ -125,13 +125,15 @@ class _LiveCollector:
             yield c
         bolt = self.metrics.bolt_server
         if bolt is not None:
-            yield _gauge("tugraph_bolt_connections", "Open Bolt connections",
+            yield _gauge("tugraph_bolt_open_connections", "Open Bolt connections",
                          bolt.open_connections)
-            for name, value in (("connections_total", bolt.total_connections),
-                                ("connections_refused", bolt.refused_connections),
-                                ("messages", bolt.messages), ("failures", bolt.failures)):
-                c = CounterMetricFamily(f"tugraph_bolt_{name.removesuffix('_total')}",
-                                        f"Bolt {name.replace('_', ' ')}")
+            for name, help_text, value in (
+                    ("connections", "Bolt connections accepted", bolt.total_connections),
+                    ("refused_connections", "Bolt connections refused (all workers busy)",
+                     bolt.refused_connections),
+                    ("messages", "Bolt requests received", bolt.messages),
+                    ("failures", "Bolt FAILURE replies sent", bolt.failures)):
+                c = CounterMetricFamily(f"tugraph_bolt_{name}", help_text)
                 c.add_metric([], value)
                 yield c
 

@@ -59,6 +59,7 @@ class CompiledQuery:
         self.parameters = sorted(
             {n.name for n in ast.walk(tree) if type(n) is ast.Parameter}
         )
+        self.query_type = _query_type(tree, plan)
 
     def plan_text(self, tx=None, params: dict | None = None) -> list[str]:
         """Operator names. With a transaction (and parameters) the anchors are resolved as a
@@ -69,21 +70,42 @@ class CompiledQuery:
         return self.plan.operator_names(rt)
 
 
-class QueryResult:
-    """columns, records (an iterator of lists), stats (the transaction's counters)."""
+def _tx_stats(tx) -> dict:
+    stats = getattr(tx, "stats", None)
+    if callable(stats):
+        stats = stats()
+    return dict(stats or {})
 
-    def __init__(self, columns: list[str], records: Iterator[list], tx, plan: list[str] | None):
+
+class QueryResult:
+    """columns, records (an iterator of lists), stats, query_type, plan.
+
+    `stats` are this statement's counters (the transaction's counters now minus those
+    before the statement ran), so statements in one explicit transaction report their own.
+    `query_type` is Bolt's 'r' | 'w' | 'rw' | 's'.
+    """
+
+    def __init__(self, columns: list[str], records: Iterator[list], tx, plan: list[str] | None,
+                 stats_before: dict | None = None, query_type: str = "r"):
         self.columns = columns
         self.records = records
         self._tx = tx
+        self._before = stats_before or {}
         self.plan = plan
+        self.query_type = query_type
 
     @property
     def stats(self) -> dict:
-        stats = getattr(self._tx, "stats", None)
-        if callable(stats):
-            stats = stats()
-        return dict(stats or {})
+        out = {}
+        for key, value in _tx_stats(self._tx).items():
+            if key == "contains-updates":
+                continue
+            delta = value - self._before.get(key, 0)
+            if delta:
+                out[key] = delta
+        if out:
+            out["contains-updates"] = True
+        return out
 
 
 class CypherEngine:
@@ -146,14 +168,27 @@ class CypherEngine:
             )
         rt = Runtime(tx, params, ctx, self.procedures)
         columns = list(compiled.columns or [])
+        qtype = compiled.query_type
         if compiled.mode == "EXPLAIN":
-            return QueryResult(columns, iter(()), tx, compiled.plan_text(tx, params))
+            return QueryResult(columns, iter(()), tx, compiled.plan_text(tx, params),
+                               query_type=qtype)
+        plan = compiled.plan_text(tx, params) if compiled.mode == "PROFILE" else None
+        before = _tx_stats(tx) if compiled.is_write else None
         records = compiled.plan.records(rt)
         if compiled.is_write:
             # Writes run to completion now so the transaction holds every effect.
             materialised = [[fresh(tx, v) for v in rec] for rec in records]
-            return QueryResult(columns, iter(materialised), tx, None)
-        return QueryResult(columns, _plain_records(records), tx, None)
+            return QueryResult(columns, iter(materialised), tx, plan, before, qtype)
+        return QueryResult(columns, _plain_records(records), tx, plan, None, qtype)
+
+
+def _query_type(tree: ast.Query, plan: Plan) -> str:
+    if not plan.is_write:
+        return "r"
+    clauses = [c for part in tree.parts for c in part.clauses]
+    if clauses and all(type(c) is ast.Call for c in clauses):
+        return "s"  # schema / administrative procedures
+    return "rw" if plan.columns else "w"
 
 
 def _plain_records(records):

@@ -157,3 +157,14 @@ def test_degree_rewrite_not_used_when_far_node_is_read():
     db = Db().setup(DEGREE_GRAPH)
     q = "MATCH (p:P)-[:K]->(q) RETURN p.id, count(q), collect(q.id)"
     assert "GetDegree" not in db.engine.compile(q).plan_text()
+
+
+def test_statement_stats_are_per_statement():
+    db = Db()
+    tx = db.store.begin()
+    db.engine.run("CREATE (:A)", {}, tx)
+    second = db.engine.run("CREATE (:B)-[:R]->(:C)", {}, tx)
+    assert second.stats["nodes-created"] == 2
+    assert second.stats["relationships-created"] == 1
+    assert second.query_type == "w"
+    assert db.engine.run("MATCH (n) RETURN n", {}, tx).query_type == "r"

@@ -164,6 +164,13 @@ class BoltServer:
 
     def _launch(self, sock: socket.socket, peer) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # Keepalive finds peers that vanished without a FIN/RST (a pulled cable, a dead VM)
+        # even when no idle_timeout is configured.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 10)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 6)
         address = f"{peer[0]}:{peer[1]}"
         client = _Client(sock, address)
         with self._lock:
@@ -190,6 +197,7 @@ class BoltServer:
             versions=self.versions,
         )
         counted_messages = counted_failures = 0
+        log.debug("%s: connected from %s", conn.connection_id, client.address)
         try:
             while not self._stopping.is_set():
                 sock.settimeout(self._read_timeout(conn))
@@ -231,6 +239,7 @@ class BoltServer:
         except Exception:
             log.exception("%s: connection thread failed", conn.connection_id)
         finally:
+            log.debug("%s: closed (%d requests)", conn.connection_id, conn.messages_received)
             conn.close()
             _shutdown(sock)
             sock.close()

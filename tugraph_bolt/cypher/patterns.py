@@ -180,7 +180,11 @@ class _Part:
         spec = self.nodes[dst]
         tx = rt.tx
         if rel.var_length:
-            for rels, end_id in self._var_length(rel, cur, direction, row, used, rt):
+            if self.shortest:
+                walks = self._shortest(rel, spec, cur, direction, row, used, rt)
+            else:
+                walks = self._var_length(rel, cur, direction, row, used, rt)
+            for rels, end_id in walks:
                 rec = tx.node(end_id)
                 if not _node_ok(spec, rec, row, rt):
                     continue
@@ -265,6 +269,52 @@ class _Part:
                 nexts.append((other, rels + (r,), ids + (rid,)))
             stack.extend(reversed(nexts))
 
+    def _shortest(self, rel: _RelSpec, spec: _NodeSpec, start, direction, row, used, rt):
+        """shortestPath / allShortestPaths: breadth-first from `start`; for each node that
+        fits `spec`, the first (or every) walk of minimal length within the hop bounds."""
+        want = rel.props(row, rt) if rel.props is not None else None
+        lo, hi = rel.min_hops, rel.max_hops
+        every = self.shortest == "allShortestPaths"
+        tx = rt.tx
+        bound_end = spec.var is not None and spec.var in row
+        if lo == 0 and _node_ok(spec, tx.node(start), row, rt):
+            yield [], start
+            if bound_end:
+                return
+        depth = {start: 0}
+        preds: dict = {start: []}
+        frontier = [start]
+        d = 0
+        while frontier and (hi is None or d < hi):
+            d += 1
+            layer = []
+            for cur in frontier:
+                for r in tx.rels_of(cur, direction, rel.types):
+                    if r.id in used or (want is not None and not _props_match(r.props, want)):
+                        continue
+                    other = r.end if r.start == cur else r.start
+                    seen = depth.get(other)
+                    if seen is None:
+                        depth[other] = d
+                        preds[other] = [(cur, r)]
+                        layer.append(other)
+                    elif seen == d:
+                        preds[other].append((cur, r))
+            frontier = layer
+            if d < lo:
+                continue
+            found = False
+            for target in layer:
+                if not _node_ok(spec, tx.node(target), row, rt):
+                    continue
+                found = True
+                for walk in _walks_back(preds, start, target):
+                    yield walk, target
+                    if not every:
+                        break
+            if found and bound_end:
+                return
+
     def _path(self, trail, rt) -> values.Path:
         nodes = [node_view(trail[0])]
         rels = []
@@ -277,6 +327,16 @@ class _Part:
                 rec = trail[i + 1] if j == len(segment) - 1 else rt.tx.node(cur)
                 nodes.append(node_view(rec))
         return values.Path(tuple(nodes), tuple(rels))
+
+
+def _walks_back(preds, start, target):
+    """Every minimal walk start -> target (relationship lists) from BFS predecessors."""
+    if target == start:
+        yield []
+        return
+    for prev, r in preds[target]:
+        for head in _walks_back(preds, start, prev):
+            yield head + [r]
 
 
 def _same_rels(bound, views) -> bool:

@@ -191,3 +191,24 @@ def test_write_stats_and_effects_visible_later():
     db.run("CREATE (:P {x: 1})-[:R]->(:P)")
     assert db.last_stats.get("nodes-created") == 2
     assert db.run("MATCH (p:P) RETURN count(p)") == [[2]]
+
+
+SHORTEST_GRAPH = (
+    "CREATE (a:N {n: 'a'}), (b:N {n: 'b'}), (c:N {n: 'c'}), (d:N {n: 'd'}), (e:N {n: 'e'}),"
+    " (a)-[:R]->(b), (b)-[:R]->(d), (a)-[:R]->(c), (c)-[:R]->(d), (d)-[:R]->(e), (a)-[:R]->(e)"
+)
+
+
+def test_shortest_path():
+    db = Db().setup(SHORTEST_GRAPH)
+    rows = db.run("MATCH (a {n: 'a'}), (d {n: 'd'}) MATCH p = shortestPath((a)-[*]->(d)) "
+                  "RETURN length(p)")
+    assert rows == [[2]]
+    rows = db.run("MATCH (a {n: 'a'}), (d {n: 'd'}) MATCH p = allShortestPaths((a)-[*]->(d)) "
+                  "RETURN [x IN nodes(p) | x.n] ORDER BY [x IN nodes(p) | x.n]")
+    assert rows == [[["a", "b", "d"]], [["a", "c", "d"]]]
+    rows = db.run("MATCH (a {n: 'a'}), (e {n: 'e'}) MATCH p = shortestPath((a)-[*]-(e)) "
+                  "RETURN length(p)")
+    assert rows == [[1]]
+    assert db.run("MATCH (e {n: 'e'}), (a {n: 'a'}) "
+                  "MATCH p = shortestPath((e)-[*..5]->(a)) RETURN p") == []

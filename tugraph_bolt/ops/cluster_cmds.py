@@ -165,7 +165,8 @@ def promote(addresses, creds, node_id: int):
     if not row["is_learner"]:
         raise OpsError(f"node {node_id} is already a voter")
     _on_leader(addresses, creds, "db.bolt.promoteRaftLearner", {"node_id": node_id})
-    return {"ok": True, "node_id": node_id}, f"node {node_id} is now a voter"
+    return ({"ok": True, "node_id": node_id},
+            f"node {node_id} is now a voter (restart its process so that it votes)")
 
 
 def transfer_leader(addresses, creds, node_id: int):

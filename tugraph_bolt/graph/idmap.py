@@ -158,9 +158,12 @@ class IdMapBuilder:
         return chunk if chunk is not None else self._chunks.get(hi)
 
     def get(self, key, default=None):
-        chunk = self._chunk(key >> SHIFT)
+        hi = key >> SHIFT
+        chunk = self._dirty.get(hi)
         if chunk is None:
-            return default
+            chunk = self._chunks.get(hi)
+            if chunk is None:
+                return default
         value = chunk[key & MASK]
         return default if value is HOLE else value
 
@@ -189,7 +192,10 @@ class IdMapBuilder:
         return chunk
 
     def set(self, key, value) -> IdMapBuilder:
-        chunk = self._writable(key >> SHIFT)
+        hi = key >> SHIFT
+        chunk = self._dirty.get(hi)
+        if chunk is None:
+            chunk = self._writable(hi)
         lo = key & MASK
         if chunk[lo] is HOLE:
             self._len += 1
@@ -223,7 +229,7 @@ class IdMapBuilder:
             return IdMap(self._chunks, self._len)
         mutation = self._chunks.mutate()
         for hi, chunk in self._dirty.items():  # order is irrelevant: the result is a map
-            if chunk.count(HOLE) == WIDTH:
+            if all(value is HOLE for value in chunk):
                 if hi in mutation:
                     mutation.pop(hi)
             else:

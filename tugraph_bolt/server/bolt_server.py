@@ -12,7 +12,9 @@ not finish the handshake and login within `login_timeout` is closed. `stop(grace
 closes the listener, closes idle connections at once, lets busy ones finish the request
 they are on, and after `grace` seconds shuts down whatever is left.
 
->>> server = BoltServer("127.0.0.1", 0, backend=None)  # doctest: +SKIP
+>>> server = BoltServer("127.0.0.1", 0, backend)  # doctest: +SKIP
+>>> server.start(); host, port = server.address  # doctest: +SKIP
+>>> server.stop(grace=5.0)  # doctest: +SKIP
 """
 
 from __future__ import annotations

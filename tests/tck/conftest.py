@@ -111,8 +111,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"{directory:40s} {passed:5d} / {count:5d}")
     tr.write_line(f"{'TOTAL':40s} {total_pass:5d} / {total:5d}")
     if config.getoption("--tck-update-known-failures") and not hasattr(config, "workerinput"):
-        failures = {sid: _scenario_name(sid) for sid, (outcome, _n) in results.items()
-                    if outcome == "failed"}
+        # Scenarios that did not run this time (-k, -x, a subset) keep their old entries.
+        failures = {sid: _scenario_name(sid) for sid in read_known_failures()
+                    if sid not in results}
+        failures.update((sid, _scenario_name(sid)) for sid, (outcome, _n) in results.items()
+                        if outcome == "failed")
         write_known_failures(failures)
         tr.write_line(f"wrote {len(failures)} ids to {KNOWN_FAILURES}")
 

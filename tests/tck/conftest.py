@@ -111,13 +111,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"{directory:40s} {passed:5d} / {count:5d}")
     tr.write_line(f"{'TOTAL':40s} {total_pass:5d} / {total:5d}")
     if config.getoption("--tck-update-known-failures") and not hasattr(config, "workerinput"):
-        # Scenarios that did not run this time (-k, -x, a subset) keep their old entries.
-        failures = {sid: _scenario_name(sid) for sid in read_known_failures()
-                    if sid not in results}
-        failures.update((sid, _scenario_name(sid)) for sid, (outcome, _n) in results.items()
-                        if outcome == "failed")
+        failing = merged_failures(read_known_failures(), results)
+        failures = {sid: _scenario_name(sid) for sid in failing}
         write_known_failures(failures)
         tr.write_line(f"wrote {len(failures)} ids to {KNOWN_FAILURES}")
+
+
+def merged_failures(known: set[str], results: dict[str, tuple[str, str]]) -> list[str]:
+    """The new list: failures among the scenarios that ran, plus old entries for those that
+    did not run this time (-k, -x, a subset), so a partial run never truncates the list."""
+    kept = {sid for sid in known if sid not in results}
+    failed = {sid for sid, (outcome, _name) in results.items() if outcome == "failed"}
+    return sorted(kept | failed)
 
 
 def _scenario_name(sid: str) -> str:

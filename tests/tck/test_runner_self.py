@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.tck import cells, steps
-from tests.tck.conftest import read_known_failures, write_known_failures
+from tests.tck.conftest import merged_failures, read_known_failures, write_known_failures
 from tests.tck.scenarios import FEATURES, Step, load_feature
 from tugraph_bolt import values as V
 from tugraph_bolt.errors import CypherSyntaxError, CypherTypeError
@@ -138,3 +138,9 @@ def test_outline_examples_get_distinct_ids():
     ids = [s.id for s in scenarios]
     assert len(ids) == len(set(ids)) and len(ids) > 20
     assert all(s.directory == "expressions/comparison" for s in scenarios)
+
+
+def test_partial_runs_do_not_truncate_the_known_failures():
+    known = {"a:1", "a:2", "b:3"}
+    results = {"a:1": ("passed", ""), "a:2": ("failed", ""), "c:4": ("failed", "")}
+    assert merged_failures(known, results) == ["a:2", "b:3", "c:4"]

@@ -195,3 +195,29 @@ def test_drop_db(store):
     assert store.commit(tx).ok
     assert store.state.node_count() == 0 and store.state.schema.vertex_labels() == []
     assert store.state.schema.indexes() == []
+
+
+def test_neo4j_style_index_commands():
+    store = Store()
+    tx = store.begin()
+    assert tx.create_index("Movie", "title") is True
+    assert tx.create_index("Movie", "title", if_not_exists=True) is False
+    try:
+        tx.create_index("Movie", "title")
+        raise AssertionError("expected an error")
+    except errors.SchemaError as exc:
+        assert exc.code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+    assert tx.create_unique_constraint("Movie", "id") is True
+    m = tx.create_node(["Movie"], {"id": 1, "title": "Up"})
+    assert tx.lookup("Movie", "title", "Up") == [m]
+    with pytest.raises(errors.ConstraintValidationFailed):
+        tx.create_node(["Movie"], {"id": 1})
+    assert tx.stats["indexes-added"] == 1 and tx.stats["constraints-added"] == 1
+    assert tx.drop_index_on("Movie", "title") is True
+    assert tx.drop_index_on("Movie", "title", if_exists=True) is False
+    with pytest.raises(errors.SchemaError) as info:
+        tx.drop_index_on("Movie", "title")
+    assert info.value.code == "Neo.ClientError.Schema.SchemaRuleNotFound"
+    assert tx.lookup("Movie", "title", "Up") is None
+    assert store.commit(tx).ok
+    assert [ix.field for ix in store.state.schema.indexes()] == ["id"]

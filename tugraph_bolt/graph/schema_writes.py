@@ -63,13 +63,47 @@ class SchemaWrites:
         self._write(["index-", kind, label, field])
         self._counts["constraints-removed" if spec and spec.unique else "indexes-removed"] += 1
 
-    def create_index(self, label: str, key: str) -> None:
-        """Neo4j: CREATE INDEX FOR (n:Label) ON (n.key)."""
-        self.add_index("vertex", label, key, False)
+    # Neo4j-style schema commands (CREATE INDEX / CONSTRAINT, DROP): Neo4j status codes.
 
-    def create_unique_constraint(self, label: str, key: str) -> None:
-        """Neo4j: CREATE CONSTRAINT FOR (n:Label) REQUIRE n.key IS UNIQUE."""
-        self.add_index("vertex", label, key, True)
+    def create_index(self, label: str, key: str, if_not_exists: bool = False,
+                     kind: str = "vertex") -> bool:
+        """CREATE INDEX FOR (n:Label) ON (n.key); False when it existed (IF NOT EXISTS)."""
+        return self._neo4j_index(kind, label, key, False, if_not_exists)
+
+    def create_unique_constraint(self, label: str, key: str, if_not_exists: bool = False,
+                                 kind: str = "vertex") -> bool:
+        """CREATE CONSTRAINT FOR (n:Label) REQUIRE n.key IS UNIQUE."""
+        return self._neo4j_index(kind, label, key, True, if_not_exists)
+
+    def _neo4j_index(self, kind, label, key, unique, if_not_exists) -> bool:
+        kind = _label_kind(kind)
+        spec = self.root.index_specs.get((kind, label, key))
+        if spec is not None:
+            if if_not_exists:
+                return False
+            what = "constraint" if spec.unique else "index"
+            raise errors.SchemaError(
+                f"An equivalent {what} already exists on :{label}({key}).",
+                code="Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+            )
+        self.add_index(kind, label, key, unique)
+        return True
+
+    def drop_index_on(self, label: str, key: str, if_exists: bool = False,
+                      kind: str = "vertex") -> bool:
+        """DROP INDEX / CONSTRAINT on :Label(key); False when absent (IF EXISTS)."""
+        kind = _label_kind(kind)
+        spec = self.root.index_specs.get((kind, label, key))
+        if spec is None or spec.primary:
+            if if_exists and spec is None:
+                return False
+            raise errors.SchemaError(
+                f"No such index or constraint on :{label}({key})."
+                if spec is None else f"Primary index [{key}] can not be deleted.",
+                code="Neo.ClientError.Schema.SchemaRuleNotFound",
+            )
+        self.drop_index(kind, label, key)
+        return True
 
     def drop_db(self) -> None:
         for node_id in self.root.node_ids():

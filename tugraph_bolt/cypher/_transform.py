@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lark import Token, v_args
+from lark import Token
 
 from tugraph_bolt.cypher import ast
 from tugraph_bolt.cypher._transform_expr import (
@@ -89,7 +89,6 @@ class _MergeAction:
 
 
 
-@v_args(meta=True)
 class CypherTransformer(ExpressionTransformer):
     """Clauses and patterns; expressions come from ExpressionTransformer."""
 

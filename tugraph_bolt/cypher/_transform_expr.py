@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 
 from tugraph_bolt.cypher import ast
 
@@ -47,6 +47,90 @@ class _Args:
     args: tuple
     distinct: bool
     star: bool
+
+
+@dataclass(slots=True)
+class _Infix:
+    op: str
+
+
+@dataclass(slots=True)
+class _NullCheck:
+    negated: bool
+
+
+_COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
+_PRECEDENCE = {
+    "OR": 1, "XOR": 2, "AND": 3,
+    **dict.fromkeys(_COMPARISONS, 5),
+    **dict.fromkeys(("STARTS WITH", "ENDS WITH", "CONTAINS", "IN", "=~"), 6),
+    "+": 7, "-": 7, "*": 8, "/": 8, "%": 8, "^": 9,
+}  # fmt: skip
+_NOT_OPERAND = 4  # NOT a = b is NOT (a = b); NOT a AND b is (NOT a) AND b
+_NULL_CHECK = 6
+_UNARY_OPERAND = 10  # -a ^ 2 is (-a) ^ 2, as in openCypher's grammar
+
+
+class _Climber:
+    """Orders a flat operator sequence by precedence; all binary operators are left
+    associative; comparisons chain (a < b <= c is a < b AND b <= c)."""
+
+    def __init__(self, owner, items: list):
+        self.owner = owner
+        self.items = items
+        self.pos = 0
+
+    def parse(self):
+        result = self.climb(0)
+        assert self.pos == len(self.items), self.items
+        return result
+
+    def climb(self, min_prec: int):
+        items = self.items
+        item = items[self.pos]
+        self.pos += 1
+        if isinstance(item, Token):  # prefix operator
+            if item.type == "NOT":
+                operand = self.climb(_NOT_OPERAND)
+                left = ast.UnaryOp("NOT", operand, line=item.line, column=item.column)
+            elif item.type == "MINUS":
+                left = self.owner._negate(item, self.climb(_UNARY_OPERAND))
+            else:
+                left = ast.UnaryOp("+", self.climb(_UNARY_OPERAND), line=item.line,
+                                   column=item.column)
+        else:
+            left = item
+        while self.pos < len(items):
+            item = items[self.pos]
+            if isinstance(item, _NullCheck):
+                if _NULL_CHECK < min_prec:
+                    break
+                self.pos += 1
+                left = ast.IsNull(left, item.negated, line=left.line, column=left.column)
+                continue
+            prec = _PRECEDENCE[item.op]
+            if prec < min_prec:
+                break
+            self.pos += 1
+            right = self.climb(prec + 1)
+            if item.op in _COMPARISONS:
+                left = self.chain(left, item.op, right)
+            else:
+                left = ast.BinaryOp(item.op, left, right, line=left.line, column=left.column)
+        return left
+
+    def chain(self, left, op: str, right):
+        pos = {"line": left.line, "column": left.column}
+        result = ast.BinaryOp(op, left, right, **pos)
+        while self.pos < len(self.items):
+            item = self.items[self.pos]
+            if not isinstance(item, _Infix) or item.op not in _COMPARISONS:
+                break
+            self.pos += 1
+            nxt = self.climb(_PRECEDENCE[item.op] + 1)
+            result = ast.BinaryOp("AND", result, ast.BinaryOp(item.op, right, nxt, **pos), **pos)
+            right = nxt
+        return result
 
 
 def _pos(meta) -> dict:
@@ -89,7 +173,6 @@ def _unescape_string(body: str) -> str:
     return _ESCAPE_RE.sub(replace, body) if "\\" in body else body
 
 
-_COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
 _SPINE_OPS = _COMPARISONS | {"AND", "OR", "XOR"}
 
 
@@ -111,12 +194,21 @@ def _split_in(expr):
     return None
 
 
-@v_args(meta=True)
 class ExpressionTransformer(Transformer):
+    """Every rule method takes (meta, children). Dispatch is done here rather than with
+    lark's v_args(meta=True), which builds a wrapper object on every call."""
+
     def __init__(self, text: str):
         super().__init__(visit_tokens=False)
         self.text = text
         self._pending_overflow: list[ast.Literal] = []
+
+    def _call_userfunc(self, tree, new_children=None):
+        children = new_children if new_children is not None else tree.children
+        method = getattr(self, tree.data, None)
+        if method is None:
+            return self.__default__(tree.data, children, tree.meta)
+        return method(tree.meta, children)
 
     def _problem(self, meta, message: str, detail: str = "UnexpectedSyntax") -> ParseProblem:
         pos = _pos(meta)
@@ -132,66 +224,22 @@ class ExpressionTransformer(Transformer):
                 return c.expr
         return None
 
-    # --- boolean and comparison ----------------------------------------------------------
-    def or_op(self, meta, ch):
-        return ast.BinaryOp("OR", ch[0], ch[2], **_pos(meta))
+    # --- operators: precedence climbing over the flat sequence --------------------------
+    def infix_op(self, meta, ch):
+        return _Infix(" ".join(str(t).upper() for t in ch))
 
-    def xor_op(self, meta, ch):
-        return ast.BinaryOp("XOR", ch[0], ch[2], **_pos(meta))
+    def null_check(self, meta, ch):
+        return _NullCheck(len(ch) == 3)
 
-    def and_op(self, meta, ch):
-        return ast.BinaryOp("AND", ch[0], ch[2], **_pos(meta))
+    def expression(self, meta, ch):
+        return _Climber(self, ch).parse()
 
-    def not_op(self, meta, ch):
-        return ast.UnaryOp("NOT", ch[1], **_pos(meta))
-
-    def comp_op(self, meta, ch):
-        return str(ch[0])
-
-    def comparison_chain(self, meta, ch):
-        pos = _pos(meta)
-        result = None
-        for i in range(1, len(ch), 2):
-            pair = ast.BinaryOp(ch[i], ch[i - 1], ch[i + 1], **pos)
-            result = pair if result is None else ast.BinaryOp("AND", result, pair, **pos)
-        return result
-
-    def starts_with(self, meta, ch):
-        return ast.BinaryOp("STARTS WITH", ch[0], ch[3], **_pos(meta))
-
-    def ends_with(self, meta, ch):
-        return ast.BinaryOp("ENDS WITH", ch[0], ch[3], **_pos(meta))
-
-    def contains(self, meta, ch):
-        return ast.BinaryOp("CONTAINS", ch[0], ch[2], **_pos(meta))
-
-    def in_op(self, meta, ch):
-        return ast.BinaryOp("IN", ch[0], ch[2], **_pos(meta))
-
-    def regex_match(self, meta, ch):
-        return ast.BinaryOp("=~", ch[0], ch[2], **_pos(meta))
-
-    def is_null(self, meta, ch):
-        return ast.IsNull(ch[0], False, **_pos(meta))
-
-    def is_not_null(self, meta, ch):
-        return ast.IsNull(ch[0], True, **_pos(meta))
-
-    # --- arithmetic --------------------------------------------------------------------
-    def arith(self, meta, ch):
-        return ast.BinaryOp(str(ch[1]), ch[0], ch[2], **_pos(meta))
-
-    def unary(self, meta, ch):
-        op, operand = str(ch[0]), ch[1]
-        if (
-            op == "-"
-            and isinstance(operand, ast.Literal)
-            and type(operand.value) in (int, float)
-        ):
-            # fold so that -9223372036854775808 is a legal literal
+    def _negate(self, token, operand):
+        """Unary minus; folds into number literals so that -9223372036854775808 is legal."""
+        if isinstance(operand, ast.Literal) and type(operand.value) in (int, float):
             self._pending_overflow = [p for p in self._pending_overflow if p is not operand]
-            return ast.Literal(-operand.value, **_pos(meta))
-        return ast.UnaryOp(op, operand, **_pos(meta))
+            return ast.Literal(-operand.value, line=token.line, column=token.column)
+        return ast.UnaryOp("-", operand, line=token.line, column=token.column)
 
     # --- postfix -----------------------------------------------------------------------
     def property(self, meta, ch):
@@ -373,7 +421,7 @@ class ExpressionTransformer(Transformer):
         return ast.Parameter(_unescape_name(str(ch[0])[1:]), **_pos(meta))
 
     def variable(self, meta, ch):
-        return ast.Variable(ch[0], **_pos(meta))
+        return ast.Variable(_unescape_name(str(ch[0])), **_pos(meta))
 
     def symbolic_name(self, meta, ch):
         return _unescape_name(str(ch[0]))

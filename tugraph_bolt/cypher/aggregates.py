@@ -79,21 +79,30 @@ class Sum(Aggregator):
 
 
 class Avg(Aggregator):
+    """Numbers are summed exactly (no 64-bit overflow: only the mean is returned)."""
+
     def __init__(self):
-        self.sum = Sum()
+        self.durations = Sum()
+        self.total = 0
         self.n = 0
 
     def accept(self, value, *extra):
-        self.sum.accept(value)
+        _numeric_or_duration("avg", value)
+        if isinstance(value, V.Duration) or self.durations.kind is not None:
+            if self.n and self.durations.kind is None:
+                raise CypherTypeError("avg() cannot mix numbers and durations",
+                                      detail="InvalidArgumentType")
+            self.durations.accept(value)
+        else:
+            self.total += value
         self.n += 1
 
     def result(self):
         if self.n == 0:
             return None
-        total = self.sum.result()
-        if isinstance(total, V.Duration):
-            return ops.div(total, self.n)
-        return total / self.n  # an exact integer sum is rounded once, here
+        if self.durations.kind is not None:
+            return ops.div(self.durations.result(), self.n)
+        return self.total / self.n  # an exact integer sum is rounded once, here
 
 
 class _Extreme(Aggregator):

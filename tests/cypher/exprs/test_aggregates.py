@@ -68,3 +68,10 @@ def test_percentile_out_of_range(p):
     with pytest.raises(CypherArgumentError) as e:
         run("percentileCont", [10.0], extra=(p,))
     assert e.value.detail == "NumberOutOfRange"
+
+
+def test_avg_does_not_overflow_and_rejects_mixtures():
+    big = 2**63 - 1
+    assert run("avg", [big, big]) == pytest.approx(float(big))
+    with pytest.raises(CypherTypeError):
+        run("avg", [1, "a"])

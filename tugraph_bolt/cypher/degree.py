@@ -92,8 +92,11 @@ class DegreeMatchOp:
 
     name = "GetDegree"
 
-    def __init__(self, inner, near_var: str, direction: str, types):
+    def __init__(self, inner, near_var: str, direction: str, types, fresh_rows: bool):
+        """fresh_rows: the near node is newly bound, so each row is a dict made for it by
+        the match and may take the degree in place."""
         self.inner = inner
+        self.fresh_rows = fresh_rows
         self.near_var = near_var
         self.direction = direction
         self.types = types
@@ -115,6 +118,7 @@ class DegreeMatchOp:
                     types = None
             d = degree(row[var].id, direction, types)
             if d:
-                row = dict(row)
+                if not self.fresh_rows:
+                    row = dict(row)
                 row[DEGREE_KEY] = d
                 yield row

@@ -155,6 +155,15 @@ class _Part:
     def match(self, row, used, rt):
         tx = rt.tx
         spec = self.nodes[self.anchor]
+        var = spec.var
+        if (not self.steps and not self.path_var and var is not None and var not in row
+                and spec.props is None and len(spec.labels) <= 1 and not self.seek_keys):
+            # A plain scan binding one new variable: every record fits, bind it directly.
+            for nid in self.anchor_ids(row, rt):
+                new = dict(row)
+                new[var] = node_view(tx.node(nid))
+                yield new, used
+            return
         for nid in self.anchor_ids(row, rt):
             rec = tx.node(nid)
             if not _node_ok(spec, rec, row, rt):

@@ -44,6 +44,12 @@ class MatchOp:
 
     def __call__(self, rows, rt):
         match, where = self.matcher.match, self.where
+        if not self.optional and where is None and len(self.matcher.parts) == 1:
+            part_match = self.matcher.parts[0].match
+            for row in rows:
+                for r, _used in part_match(row, (), rt):
+                    yield r
+            return
         if not self.optional:
             for row in rows:
                 for r in match(row, rt):
@@ -340,7 +346,8 @@ class Planner:
                     rewrite = degree_rewrite(clause, nxt, scope)
                 if rewrite is not None:
                     reduced, near_var, direction, types, degree_counts = rewrite
-                    op = DegreeMatchOp(MatchOp(reduced, scope, self), near_var, direction, types)
+                    op = DegreeMatchOp(MatchOp(reduced, scope, self), near_var, direction, types,
+                                       fresh_rows=near_var not in scope)
                 else:
                     op = MatchOp(clause, scope, self)
                 _extend(scope, op.matcher.new_vars)

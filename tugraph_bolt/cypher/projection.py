@@ -118,6 +118,19 @@ class Projection:
             fn = order_compiler.compile(sort.expr)
             self.order.append((fn, sort.descending, column))
         self.order_needs_scope = any(column is None for _f, _d, column in self.order)
+        # For aggregation + ORDER BY + LIMIT: where each sort key lives in a group,
+        # (True, i) = i-th grouping key, (False, i) = i-th aggregate; None if not all do.
+        self.top_from_groups = None
+        if self.aggregating and self.order and not self.order_needs_scope:
+            key_pos = {}
+            for name, _fn, kind, index in self.items:
+                if kind == "key":
+                    key_pos[name] = (True, len(key_pos))
+                elif kind == "agg":
+                    key_pos[name] = (False, index)
+            getters = [key_pos.get(column) for _f, _d, column in self.order]
+            if all(g is not None for g in getters):
+                self.top_from_groups = getters
         const = ExprCompiler(set(), None, planner)
         self.skip = const.compile(proj.skip) if proj.skip is not None else None
         self.limit = const.compile(proj.limit) if proj.limit is not None else None
@@ -148,7 +161,16 @@ class Projection:
         limit = _count_arg_value(self.limit, rt, "LIMIT")
         need_scope = self.order_needs_scope or where is not None
         if self.aggregating:
-            pairs = self._aggregate(rows, rt, need_scope)
+            groups = self._aggregate(rows, rt, need_scope)
+            if self.order and limit is not None and self.top_from_groups and not self.distinct:
+                groups = self._top_groups(groups, (skip or 0) + limit)
+                pairs = self._finish(groups, rt, need_scope)
+                if skip:
+                    pairs = islice(pairs, skip, None)
+                if where is not None:
+                    return (a for scope, a in pairs if where(scope, rt))
+                return (after for _scope, after in pairs)
+            pairs = self._finish(groups, rt, need_scope)
         else:
             pairs = self._project(rows, rt, need_scope)
         if self.distinct:
@@ -173,6 +195,18 @@ class Projection:
         key_fns = [fn for _name, fn in self.key_items]
         agg_calls = self.agg_calls
         single_key = key_fns[0] if len(key_fns) == 1 else None
+        if single_key is not None and len(agg_calls) == 1 and len(agg_calls[0][2]) == 1:
+            # The common shape (one grouping key, one one-argument aggregate), unrolled.
+            factory, arg = agg_calls[0][1], agg_calls[0][2][0]
+            for row in rows:
+                kv = single_key(row, rt)
+                t = type(kv)
+                key = kv if t is int or t is str else fast_group_key(kv)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = (row, (kv,), [factory()])
+                group[2][0].add(arg(row, rt))
+            return groups.values()
         for row in rows:
             if single_key is not None:
                 key_values = (single_key(row, rt),)
@@ -192,9 +226,14 @@ class Projection:
                     agg.add(args[0](row, rt), *[a(row, rt) for a in args[1:]])
         if not groups and not key_fns:
             groups[()] = ({}, [], [f() for _s, f, _a in agg_calls])
+        return groups.values()
+
+    def _finish(self, groups, rt, need_scope):
+        """(scope, projected row) for each (first row, key values, aggregators) group."""
+        agg_calls = self.agg_calls
         items = self.items
         need_base = need_scope or any(kind == "expr" for _n, _f, kind, _i in items)
-        for first_row, key_values, aggs in groups.values():
+        for first_row, key_values, aggs in groups:
             results = [agg.result() for agg in aggs]
             base = None
             if need_base:
@@ -213,6 +252,28 @@ class Projection:
             if need_scope:
                 base.update(after)
             yield base, after
+
+    def _top_groups(self, groups, top):
+        """ORDER BY ... LIMIT over groups whose sort keys are grouping keys or aggregate
+        results: pick the winners before building any projected row."""
+        keyed = []
+        getters = self.top_from_groups
+        for group in groups:
+            key_values, aggs = group[1], group[2]
+            key = [
+                _order_key(key_values[i] if from_key else aggs[i].result())
+                for from_key, i in getters
+            ]
+            keyed.append((key, group))
+        order = self.order
+        if len(order) == 1 and top < len(keyed) // 4:
+            pick = heapq.nlargest if order[0][1] else heapq.nsmallest
+            keyed = pick(top, keyed, key=lambda t: t[0][0])
+        else:
+            for i in range(len(order) - 1, -1, -1):
+                keyed.sort(key=lambda t, i=i: t[0][i], reverse=order[i][1])
+            keyed = keyed[:top]
+        return [g for _k, g in keyed]
 
     def _sort(self, pairs, rt, top):
         keyed = []

@@ -79,3 +79,32 @@ def test_integer_arithmetic_is_exact_or_overflows(a, b):
     if b != 0 and not (a == ops.INT_MIN and b == -1):
         q, r = ops.div(a, b), ops.mod(a, b)
         assert q * b + r == a and abs(r) < abs(b) and (r == 0 or (r < 0) == (a < 0))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_float_spelling_round_trips_through_to_float(f):
+    from tugraph_bolt.cypher.functions import FUNCTIONS
+
+    text = ops.format_float(f)
+    assert FUNCTIONS["tofloat"].fn(None, [text]) == f
+    assert "." in text or "E" in text  # Java always shows a fraction or an exponent
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-1000, 1000), min_size=1, max_size=20),
+       st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_percentiles_are_monotone_and_within_range(data, p, q):
+    from tugraph_bolt.cypher import aggregates
+
+    def percentile(kind, pct):
+        agg = aggregates.new(kind, False)
+        for v in data:
+            agg.add(v, pct)
+        return agg.result()
+
+    lo, hi = sorted((p, q))
+    for kind in ("percentilecont", "percentiledisc"):
+        a, b = percentile(kind, lo), percentile(kind, hi)
+        assert min(data) <= a <= b <= max(data)
+    assert percentile("percentiledisc", lo) in data

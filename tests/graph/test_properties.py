@@ -18,7 +18,9 @@ VALUES = st.one_of(
     st.builds(v.Date, st.integers(-1000, 1000)),
     st.lists(st.integers(-5, 5), max_size=3),
 )  # fmt: skip
+REL = st.tuples(st.just("rel"), st.integers(0, 50), st.integers(0, 50), st.sampled_from(["R", "S"]))
 OPS = st.one_of(
+    REL, REL, REL,
     st.tuples(st.just("create"), st.lists(LABELS, max_size=2), st.dictionaries(KEYS, VALUES, max_size=2)),
     st.tuples(st.just("set"), st.integers(0, 50), KEYS, VALUES),
     st.tuples(st.just("rel"), st.integers(0, 50), st.integers(0, 50), st.sampled_from(["R", "S"])),
@@ -29,7 +31,15 @@ OPS = st.one_of(
     st.tuples(st.just("index"), LABELS, KEYS, st.booleans()),
     st.tuples(st.just("user"), st.sampled_from(["ann", "bob"]), st.text(max_size=3)),
 )
-TXS = st.lists(st.lists(OPS, min_size=1, max_size=8), min_size=1, max_size=8)
+# creates first in every transaction so later ops have something to work on
+CREATES = st.lists(
+    st.tuples(st.just("create"), st.lists(LABELS, max_size=2), st.dictionaries(KEYS, VALUES, max_size=2)),
+    min_size=1, max_size=4,
+)  # fmt: skip
+TXS = st.lists(
+    st.tuples(CREATES, st.lists(OPS, min_size=2, max_size=10)).map(lambda t: t[0] + t[1]),
+    min_size=2, max_size=10,
+)  # fmt: skip
 
 
 def run_op(tx, op):

@@ -23,9 +23,12 @@ class _NodeSpec:
         self.var = pattern.variable
         self.labels = tuple(pattern.labels)
         self.props = compiler.compile(pattern.properties) if pattern.properties else None
-        self.prop_keys = []
+        self.prop_keys = []  # (key, compiled value, variables the value reads)
         if type(pattern.properties) is ast.MapLiteral:
-            self.prop_keys = [(k, compiler.compile(v)) for k, v in pattern.properties.items]
+            self.prop_keys = [
+                (k, compiler.compile(v), {n.name for n in ast.walk(v) if type(n) is ast.Variable})
+                for k, v in pattern.properties.items
+            ]
         self.pos = pos
 
 
@@ -95,19 +98,19 @@ class _Part:
         self.steps = [(i, i, i + 1, self.rels[i].direction) for i in range(a, len(self.rels))]
         self.n_right = len(self.steps)
         self.steps += [(i, i + 1, i, _FLIP[self.rels[i].direction]) for i in range(a - 1, -1, -1)]
-        self.seek_keys = []
+        self.seek_keys = []  # (label, key, compiled value, value is a list of keys)
         spec = self.nodes[a]
         if spec.var is None or spec.var not in bound:
             for label in spec.labels:
-                self.seek_keys += [(label, k, f) for k, f in spec.prop_keys]
-                self.seek_keys += [(label, k, f) for k, f in hints.get(spec.var, ())]
+                self.seek_keys += [(label, k, f, False) for k, f in _seekable(spec, bound)]
+                self.seek_keys += [(label, k, f, many) for k, f, many in hints.get(spec.var, ())]
 
     def _choose_anchor(self, bound, hints) -> int:
         for spec in self.nodes:
             if spec.var is not None and spec.var in bound:
                 return spec.pos
         for spec in self.nodes:
-            if spec.labels and (spec.prop_keys or hints.get(spec.var)):
+            if spec.labels and (_seekable(spec, bound) or hints.get(spec.var)):
                 return spec.pos
         for spec in self.nodes:
             if spec.labels:
@@ -118,11 +121,13 @@ class _Part:
         spec = self.nodes[self.anchor]
         if spec.var is not None and spec.var in row:
             return "Argument"
-        for label, key, f in self.seek_keys:
+        for label, key, f, many in self.seek_keys:
             try:
                 value = f(row, rt)
             except Exception:  # a key depending on unbound variables: decided per row
                 continue
+            if many:
+                value = value[0] if type(value) is list and value else None
             if value is not None and rt.tx.lookup(label, key, value) is not None:
                 return f"NodeIndexSeek({label}.{key})"
         if spec.labels:
@@ -141,11 +146,16 @@ class _Part:
                     f"variable {spec.var} is not a node: {bound!r}", detail="VariableTypeConflict"
                 )
             return (bound.id,)
-        for label, key, f in self.seek_keys:
+        for label, key, f, many in self.seek_keys:
             value = f(row, rt)
             if value is None:
                 return ()
-            ids = tx.lookup(label, key, value)
+            if many:
+                if type(value) is not list:
+                    continue  # WHERE reports the type error
+                ids = _seek_many(tx, label, key, value)
+            else:
+                ids = tx.lookup(label, key, value)
             if ids is not None:
                 return ids
         if spec.labels:
@@ -336,6 +346,24 @@ class _Part:
                 rec = trail[i + 1] if j == len(segment) - 1 else rt.tx.node(cur)
                 nodes.append(node_view(rec))
         return values.Path(tuple(nodes), tuple(rels))
+
+
+def _seekable(spec: _NodeSpec, bound) -> list:
+    """(key, value fn) of the inline property map whose values need only bound variables."""
+    return [(k, f) for k, f, reads in spec.prop_keys if reads <= bound]
+
+
+def _seek_many(tx, label, key, keys):
+    """Ids for `key IN keys` through the index, ascending; None when no index covers it."""
+    found: set = set()
+    for value in keys:
+        if value is None:
+            continue
+        ids = tx.lookup(label, key, value)
+        if ids is None:
+            return None
+        found.update(ids)
+    return sorted(found)
 
 
 def _walks_back(preds, start, target):

@@ -68,7 +68,8 @@ class MatchOp:
 
 
 def _seek_hints(where, scope, compiler) -> dict:
-    """`var.key = expr` conjuncts of WHERE whose expr needs only already-bound variables."""
+    """`var.key = expr` and `var.key IN expr` conjuncts of WHERE whose expr needs only
+    already-bound variables: {var: [(key, compiled expr, is IN list)]}."""
     hints: dict = {}
     if where is None:
         return hints
@@ -78,14 +79,16 @@ def _seek_hints(where, scope, compiler) -> dict:
         if type(e) is ast.BinaryOp and e.op == "AND":
             stack += [e.left, e.right]
             continue
-        if type(e) is not ast.BinaryOp or e.op != "=":
+        if type(e) is not ast.BinaryOp or e.op not in ("=", "IN"):
             continue
-        for prop, other in ((e.left, e.right), (e.right, e.left)):
+        sides = [(e.left, e.right)] if e.op == "IN" else [(e.left, e.right), (e.right, e.left)]
+        for prop, other in sides:
             if type(prop) is ast.PropertyLookup and type(prop.expr) is ast.Variable:
                 free = [n.name for n in ast.walk(other) if type(n) is ast.Variable]
                 scoped = any(type(n).__name__ in _SCOPING for n in ast.walk(other))
                 if not scoped and all(v in scope for v in free):
-                    hints.setdefault(prop.expr.name, []).append((prop.key, compiler.compile(other)))
+                    hint = (prop.key, compiler.compile(other), e.op == "IN")
+                    hints.setdefault(prop.expr.name, []).append(hint)
     return hints
 
 

@@ -168,3 +168,24 @@ def test_statement_stats_are_per_statement():
     assert second.stats["relationships-created"] == 1
     assert second.query_type == "w"
     assert db.engine.run("MATCH (n) RETURN n", {}, tx).query_type == "r"
+
+
+def test_in_list_uses_index():
+    db = people(50, index=True)
+    q = "MATCH (p:Person) WHERE p.id IN $ids RETURN p.name ORDER BY p.name"
+    assert db.engine.compile(q).plan_text(db.store.begin(), {"ids": [3, 4]})[0].startswith(
+        "NodeIndexSeek"
+    )
+    assert db.run(q, {"ids": [4, 3, None, 99]}) == [["p3"], ["p4"]]
+    tx = CountingTx(db.store.begin())
+    list(db.engine.run(q, {"ids": [1, 2]}, tx).records)
+    assert tx.node_reads <= 4
+
+
+def test_inline_map_reading_a_pattern_variable_is_not_a_seek_key():
+    db = people(5, index=True)
+    db.run("MATCH (a:Person {id: 1}), (b:Person {id: 2}) CREATE (a)-[:R]->(b)")
+    q = "MATCH (a:Person {id: 1})-[:R]->(b:Person {id: a.id + 1}) RETURN b.name"
+    assert db.run(q) == [["p2"]]
+    q = "MATCH (b:Person {id: a.id + 1})<-[:R]-(a:Person {id: 1}) RETURN b.name"
+    assert db.run(q) == [["p2"]]

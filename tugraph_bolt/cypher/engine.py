@@ -12,6 +12,7 @@ from __future__ import annotations
 import random as _random
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -38,6 +39,9 @@ class QueryContext:
         hooks=None,
     ):
         self.params = params or {}
+        if now is None:  # the statement's clock: read once, so every row sees one instant
+            ns = time.time_ns()
+            now = values.DateTime(ns // 1_000_000_000, ns % 1_000_000_000, 0, None)
         self.now = now
         self.random = random if random is not None else _random.Random()
         self.user = user

@@ -249,3 +249,52 @@ def test_two_servers_in_one_process_keep_separate_state():
     finally:
         for s in servers:
             s.stop()
+
+
+def test_keep_alive_survives_errors_with_unread_bodies(http_node):
+    import http.client
+    import json
+
+    server, _, _ = http_node
+    conn = http.client.HTTPConnection(*server.address, timeout=10)
+    try:
+        for method, path, body, expected in [
+            ("POST", "/nowhere", b'{"a": 1}', 404),
+            ("POST", "/healthz", b'{"a": 1}', 405),
+            ("PUT", "/login", b"{}", 405),
+            ("POST", "/login", b"{broken", 400),
+            ("POST", "/login", json.dumps({"user": "admin", "password": "73@TuGraph"}).encode(),
+             200),
+            ("GET", "/healthz", None, 200),
+        ]:
+            conn.request(method, path, body=body)
+            response = conn.getresponse()
+            doc = json.loads(response.read())
+            assert response.status == expected, (method, path, doc)
+    finally:
+        conn.close()
+
+
+def test_chunked_bodies_are_refused(http_node):
+    import http.client
+
+    server, _, _ = http_node
+    conn = http.client.HTTPConnection(*server.address, timeout=10)
+    try:
+        conn.request("POST", "/login", body=iter([b'{"user": "admin"}']),
+                     encode_chunked=True, headers={"Transfer-Encoding": "chunked"})
+        response = conn.getresponse()
+        assert response.status == 411 and b"Content-Length" in response.read()
+    finally:
+        conn.close()
+
+
+def test_request_metrics_label_only_known_paths(http_node):
+    server, _, http = http_node
+    for i in range(3):
+        http.request("GET", f"/web/random-{i}")
+    http.request("GET", "/web/status.js")
+    text = server.metrics.render().decode()
+    assert 'path="other",status="404"} 3.0' in text
+    assert 'path="/web/status.js",status="200"} 1.0' in text
+    assert "random-" not in text

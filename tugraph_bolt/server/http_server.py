@@ -174,10 +174,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self._dispatch("POST")
 
+    def do_PUT(self):
+        self._dispatch("PUT")
+
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str) -> None:
         path = self.path.split("?", 1)[0]
         try:
-            status, ctype, body = self._route(method, path)
+            # read the body first, whatever the route: unread bytes would be taken for the
+            # next request on this keep-alive connection
+            raw = self._read_body()
+            status, ctype, body = self._route(method, path, raw)
         except HttpError as e:
             doc = {"error_message": e.message}
             if e.code:
@@ -187,7 +196,8 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("HTTP %s %s failed", method, path)
             status, ctype, body = _json(500, {"error_message": "internal error (see the log)",
                                               "code": "Neo.DatabaseError.General.UnknownError"})
-        known = path if path in _ROUTES or path.startswith("/web/") else "other"
+        # label by known paths only: arbitrary paths would grow the series without bound
+        known = path if path in _ROUTES or path.removeprefix("/web/") in WEB_FILES else "other"
         self.app.metrics.http_requests.labels(known, str(status)).inc()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -197,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method != "HEAD":
             self.wfile.write(body)
 
-    def _route(self, method: str, path: str):
+    def _route(self, method: str, path: str, raw: bytes):
         app = self.app
         route = _ROUTES.get(path)
         if route is None and path.startswith("/web/"):
@@ -210,31 +220,35 @@ class _Handler(BaseHTTPRequestHandler):
         if route[0] != method:
             raise HttpError(405, f"{path} takes {route[0]}, not {method}")
         if method == "GET":
-            self._read_body()  # drain any body so the connection stays usable
             return route[1]()
-        body = self._json_body()
+        body = self._json_body(raw)
         if path == "/cypher":
             return app.cypher(body, self.headers.get("Authorization"))
         return route[1](body)
 
     def _read_body(self) -> bytes:
         length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise HttpError(411, "send the body with a Content-Length, not chunked",
+                            "Neo.ClientError.Request.Invalid")
         if length is None:
             return b""
         try:
             n = int(length)
         except ValueError:
-            raise HttpError(400, "bad Content-Length") from None
+            n = -1
         if n < 0:
-            raise HttpError(400, "bad Content-Length")
+            self.close_connection = True
+            raise HttpError(400, "bad Content-Length", "Neo.ClientError.Request.Invalid")
         if n > self.app.max_body:
             self.close_connection = True  # do not read a body we refuse
             raise HttpError(413, f"request body of {n} bytes exceeds {self.app.max_body}",
                             "Neo.ClientError.Request.Invalid")
         return self.rfile.read(n)
 
-    def _json_body(self) -> dict:
-        raw = self._read_body()
+    @staticmethod
+    def _json_body(raw: bytes) -> dict:
         try:
             doc = orjson.loads(raw) if raw else None
         except orjson.JSONDecodeError as e:

@@ -237,9 +237,9 @@ class IdMapBuilder:
         return IdMap(mutation.finish(), self._len)
 
 
-def transient(m):
-    """An IdMapBuilder over `m` (an IdMap or a builder already)."""
-    return m if isinstance(m, IdMapBuilder) else IdMapBuilder(m)
+def transient(m) -> IdMapBuilder:
+    """A new IdMapBuilder over `m`; never shares a builder (its owner keeps editing it)."""
+    return IdMapBuilder(persistent(m))
 
 
 def persistent(m) -> IdMap:

@@ -32,7 +32,7 @@ class CellSyntaxError(ValueError):
 # --- canonical form of engine values ---------------------------------------------------
 
 
-def canon_value(v, unordered_lists: bool = False) -> tuple:
+def canon_value(v) -> tuple:
     """The canonical form of a value returned by the engine."""
     if v is None:
         return NULL
@@ -45,15 +45,15 @@ def canon_value(v, unordered_lists: bool = False) -> tuple:
     if isinstance(v, str):
         return ("str", v)
     if isinstance(v, (list, tuple)):
-        return _canon_list([canon_value(x, unordered_lists) for x in v], unordered_lists)
+        return _canon_list([canon_value(x) for x in v], False)
     if isinstance(v, dict):
-        return _canon_map({k: canon_value(x, unordered_lists) for k, x in v.items()})
+        return _canon_map({k: canon_value(x) for k, x in v.items()})
     if isinstance(v, V.Node):
-        return _canon_node(v.labels, _props(v.properties, unordered_lists))
+        return _canon_node(v.labels, _props(v.properties))
     if isinstance(v, V.Relationship):
-        return _canon_rel(v.type, _props(v.properties, unordered_lists))
+        return _canon_rel(v.type, _props(v.properties))
     if isinstance(v, V.Path):
-        return _canon_path_value(v, unordered_lists)
+        return _canon_path_value(v)
     if isinstance(v, (*V.TEMPORAL_TYPES, V.Point)):
         from tugraph_bolt.cypher.functions import FUNCTIONS
 
@@ -61,8 +61,8 @@ def canon_value(v, unordered_lists: bool = False) -> tuple:
     raise TypeError(f"the engine returned a value of unexpected type: {v!r}")
 
 
-def _props(props, unordered_lists: bool) -> dict:
-    return {k: canon_value(x, unordered_lists) for k, x in props.items() if x is not None}
+def _props(props) -> dict:
+    return {k: canon_value(x) for k, x in props.items() if x is not None}
 
 
 def _canon_float(f: float) -> tuple:
@@ -89,13 +89,13 @@ def _canon_rel(rel_type: str, props: dict) -> tuple:
     return ("rel", rel_type, _canon_map(props))
 
 
-def _canon_path_value(p: V.Path, unordered_lists: bool) -> tuple:
-    parts = [canon_value(p.nodes[0], unordered_lists)]
+def _canon_path_value(p: V.Path) -> tuple:
+    parts = [canon_value(p.nodes[0])]
     for i, rel in enumerate(p.relationships):
         forward = rel.start == p.nodes[i].id and (rel.end == p.nodes[i + 1].id
                                                   or rel.start != p.nodes[i + 1].id)
-        parts.append((">" if forward else "<", canon_value(rel, unordered_lists)))
-        parts.append(canon_value(p.nodes[i + 1], unordered_lists))
+        parts.append((">" if forward else "<", canon_value(rel)))
+        parts.append(canon_value(p.nodes[i + 1]))
     return ("path", tuple(parts))
 
 

@@ -196,7 +196,9 @@ class _Percentile(Aggregator):
             low, high = math.floor(position), math.ceil(position)
             if low == high:
                 return float(data[low])
-            return data[low] * (high - position) + data[high] * (position - low)
+            a, b = data[low], data[high]
+            # a + (b - a) * t stays exact when a == b; the clamp absorbs rounding.
+            return float(min(max(a + (b - a) * (position - low), a), b))
         position = p * n
         index = int(position)
         if position == index and index > 0:

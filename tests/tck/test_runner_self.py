@@ -4,6 +4,8 @@ import math
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.tck import cells, steps
 from tests.tck.conftest import merged_failures, read_known_failures, write_known_failures
@@ -144,3 +146,38 @@ def test_partial_runs_do_not_truncate_the_known_failures():
     known = {"a:1", "a:2", "b:3"}
     results = {"a:1": ("passed", ""), "a:2": ("failed", ""), "c:4": ("failed", "")}
     assert merged_failures(known, results) == ["a:2", "b:3", "c:4"]
+
+
+def _render(v) -> str:
+    """TCK cell syntax for a plain value (the inverse the parser must agree with)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return "NaN" if math.isnan(v) else repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(v, list):
+        return "[" + ", ".join(_render(x) for x in v) + "]"
+    return "{" + ", ".join(f"`{k}`: {_render(x)}" for k, x in v.items()) + "}"
+
+
+_cell_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1),
+              st.floats(allow_infinity=False), st.text(alphabet="ab '\\\n|,[]{}:", max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(alphabet="abc_ ", min_size=1, max_size=3), inner, max_size=3)),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_cell_values)
+def test_cell_parser_agrees_with_canonical_values(v):
+    assert cells.canon_cell(_render(v)) == cells.canon_value(v)
+    parsed = cells.parse_value(_render(v))
+    assert cells.canon_value(parsed) == cells.canon_value(v)

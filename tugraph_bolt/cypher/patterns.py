@@ -93,6 +93,7 @@ class _Part:
         self.nodes = [_NodeSpec(n, compiler, i) for i, n in enumerate(elem.nodes)]
         self.rels = [_RelSpec(r, compiler) for r in elem.rels]
         self.anchor = self._choose_anchor(bound, hints)
+        self.anchor_bound = self.nodes[self.anchor].var in bound
         a = self.anchor
         # (rel index, from node position, to node position, direction as traversed)
         self.steps = [(i, i, i + 1, self.rels[i].direction) for i in range(a, len(self.rels))]
@@ -116,6 +117,16 @@ class _Part:
             if spec.labels:
                 return spec.pos
         return 0
+
+    def static_anchor_operator(self) -> str:
+        spec = self.nodes[self.anchor]
+        if self.anchor_bound:
+            return "Argument"
+        scan = f"NodeByLabelScan({spec.labels[0]})" if spec.labels else "AllNodesScan"
+        if self.seek_keys:
+            label, key = self.seek_keys[0][0], self.seek_keys[0][1]
+            return f"NodeIndexSeek({label}.{key})|{scan}"  # decided by the index at run time
+        return scan
 
     def anchor_operator(self, row, rt) -> str:
         spec = self.nodes[self.anchor]
@@ -426,16 +437,13 @@ class PatternMatcher:
             yield from self._match_from(i + 1, nrow, nused, rt)
 
     def operators(self, row=None, rt=None) -> list[str]:
+        """Operator names; with a runtime the anchor choice is resolved as a run would."""
         names = []
         for part in self.parts:
-            if rt is None:
-                spec = part.nodes[part.anchor]
-                if spec.var is not None and part.anchor == 0 and not part.seek_keys:
-                    names.append("NodeByLabelScan" if spec.labels else "AllNodesScan")
-                else:
-                    names.append("NodeIndexSeek?" if part.seek_keys else "NodeScan")
-            else:
+            if rt is not None:
                 names.append(part.anchor_operator(row or {}, rt))
+            else:
+                names.append(part.static_anchor_operator())
             for ri, _src, _dst, _d in part.steps:
                 names.append("VarLengthExpand" if part.rels[ri].var_length else "Expand")
         return names

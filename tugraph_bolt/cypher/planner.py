@@ -8,7 +8,7 @@ updating operators (clauses.py) are eager barriers.
 >>> from tugraph_bolt.cypher.parser import parse
 >>> plan = Planner(None).plan(parse("MATCH (n:Person) RETURN n.name LIMIT 1"))
 >>> plan.columns, plan.operator_names()
-(['n.name'], ['NodeByLabelScan', 'Projection', 'Limit', 'ProduceResults'])
+(['n.name'], ['NodeByLabelScan(Person)', 'Projection', 'Limit', 'ProduceResults'])
 """
 
 from __future__ import annotations
@@ -306,6 +306,10 @@ class Planner:
         self.readonly = not self._may_write(query)
         branches = [self.plan_single(part, [], top=True) for part in query.parts]
         columns = branches[0].columns
+        for branch in branches[1:]:
+            # UNION branches may list the same columns in another order: emit by name.
+            if branch.columns and columns and set(branch.columns) == set(columns):
+                branch.ops[-1].columns = columns
         is_write = any(b.is_write for b in branches)
         return Plan(branches, list(query.union_all), columns, is_write)
 

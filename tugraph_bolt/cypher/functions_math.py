@@ -18,7 +18,9 @@ from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     ROUND_UP,
+    Context,
     Decimal,
+    localcontext,
 )
 
 from tugraph_bolt.cypher import ops
@@ -69,8 +71,13 @@ def _round(x, precision=None, mode=None):
         if rounding is None:
             raise CypherArgumentError(f"round(): unknown rounding mode {mode!r}",
                                       detail="InvalidArgumentValue")
+    exact = Decimal(repr(x))
+    if precision >= 0 and exact.as_tuple().exponent >= -precision:
+        return x  # already has no more digits than asked for
     quantum = Decimal(1).scaleb(-precision)
-    return float(Decimal(repr(x)).quantize(quantum, rounding=rounding))
+    # Enough working precision for any double at any scale (the default 28 digits is not).
+    with localcontext(Context(prec=abs(precision) + 400, rounding=rounding)):
+        return float(exact.quantize(quantum))
 
 
 @function("sign", 1)

@@ -276,17 +276,17 @@ def test_keep_alive_survives_errors_with_unread_bodies(http_node):
 
 
 def test_chunked_bodies_are_refused(http_node):
-    import http.client
-
     server, _, _ = http_node
-    conn = http.client.HTTPConnection(*server.address, timeout=10)
-    try:
-        conn.request("POST", "/login", body=iter([b'{"user": "admin"}']),
-                     encode_chunked=True, headers={"Transfer-Encoding": "chunked"})
-        response = conn.getresponse()
-        assert response.status == 411 and b"Content-Length" in response.read()
-    finally:
-        conn.close()
+    body = b'{"user": "admin"}'
+    request = (b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+               + b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n")
+    with socket.create_connection(server.address, timeout=10) as sock:
+        sock.sendall(request)  # all of it at once: the server answers, then closes
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 411 ")
+    assert b"Content-Length" in answer.split(b"\r\n\r\n", 1)[1]
 
 
 def test_request_metrics_label_only_known_paths(http_node):

@@ -238,15 +238,14 @@ class _Part:
                 )
             return
         want = rel.props(row, rt) if rel.props is not None else None
-        seen_loops = set()
-        for r in tx.rels_of(cur, direction, rel.types):
+        last = k + 1 == len(self.steps) and trail is None
+        # An anonymous, unconstrained far node needs no record (the relationship exists,
+        # so its endpoint does) unless a path is being built.
+        free_node = trail is None and spec.var is None and not spec.labels and spec.props is None
+        for r in tx.rels_of(cur, direction, rel.types):  # each relationship once, loops too
             rid = r.id
             if rid in used:
                 continue
-            if r.start == r.end:
-                if rid in seen_loops:
-                    continue
-                seen_loops.add(rid)
             if want is not None and not _props_match(r.props, want):
                 continue
             other = r.end if r.start == cur else r.start
@@ -259,10 +258,14 @@ class _Part:
                 else:
                     nrow = dict(row)
                     nrow[rel.var] = rel_view(r)
-            rec = tx.node(other)
-            if not _node_ok(spec, rec, nrow, rt):
+            if not free_node:
+                rec = tx.node(other)
+                if not _node_ok(spec, rec, nrow, rt):
+                    continue
+                nrow = _bind_node(spec, rec, nrow)
+            if last:
+                yield nrow, used + (rid,)
                 continue
-            nrow = _bind_node(spec, rec, nrow)
             ntrail = trail
             if trail is not None:
                 ntrail = dict(trail)
@@ -284,15 +287,10 @@ class _Part:
             if hi is not None and depth >= hi:
                 continue
             nexts = []
-            seen_loops = set()
-            for r in tx.rels_of(cur, direction, rel.types):
+            for r in tx.rels_of(cur, direction, rel.types):  # each relationship once
                 rid = r.id
                 if rid in used or rid in ids:
                     continue
-                if r.start == r.end:
-                    if rid in seen_loops:
-                        continue
-                    seen_loops.add(rid)
                 if want is not None and not _props_match(r.props, want):
                     continue
                 other = r.end if r.start == cur else r.start

@@ -143,11 +143,14 @@ class ExpressionChecker:
         )
 
     def has_aggregate(self, e) -> bool:
-        if self.is_aggregate(e):
-            return True
-        if isinstance(e, ast.ExistsSubquery):
-            return False  # its own query aggregates on its own
-        return any(self.has_aggregate(c) for c in ast.children(e))
+        stack = [e]
+        while stack:
+            node = stack.pop()
+            if self.is_aggregate(node):
+                return True
+            if not isinstance(node, ast.ExistsSubquery):  # its query aggregates on its own
+                stack.extend(ast.children(node))
+        return False
 
     def check_implicit_grouping(self, e, keys: tuple) -> None:
         """In an aggregating item, each variable (or property of one) outside the aggregates
@@ -267,12 +270,26 @@ class ExpressionChecker:
         return _RETURNS.get(name, ANY)
 
     def x_BinaryOp(self, e: ast.BinaryOp, scope, ctx) -> str:
+        # Walk the left spine iteratively: generated queries chain thousands of ORs, and
+        # the parser builds such chains left-deep.
+        spine = []
+        contexts = []
+        node = e
+        while isinstance(node, ast.BinaryOp) and not (ctx.opaque and node in ctx.opaque):
+            spine.append(node)
+            contexts.append(ctx)
+            if node.op not in ("AND", "OR", "XOR"):
+                ctx = replace(ctx, predicate=False)
+            node = node.left
+        left = self._x(node, scope, ctx)
+        for b, b_ctx in zip(reversed(spine), reversed(contexts), strict=True):
+            sub = b_ctx if b.op in ("AND", "OR", "XOR") else replace(b_ctx, predicate=False)
+            left = self._binary_kind(b, left, self._x(b.right, scope, sub))
+        return left
+
+    def _binary_kind(self, e: ast.BinaryOp, left: str, right: str) -> str:
         op = e.op
-        boolean = op in ("AND", "OR", "XOR")
-        sub = ctx if boolean else replace(ctx, predicate=False)
-        left = self._x(e.left, scope, sub)
-        right = self._x(e.right, scope, sub)
-        if boolean:
+        if op in ("AND", "OR", "XOR"):
             for side, kind in ((e.left, left), (e.right, right)):
                 if _not_boolean(kind):
                     fail(side, f"Type mismatch: {op} expected Boolean but was {kind}",

@@ -115,6 +115,9 @@ def _parser() -> Lark:
     return _lark
 
 
+_TOO_DEEP = "The query nests too deeply (lists, maps or parentheses) to be parsed"
+
+
 def parse(query: str) -> ast.Query:
     """Parse one Cypher statement. Raises `CypherSyntaxError` (TCK type SyntaxError) with
     a detail code (UnexpectedSyntax, IntegerOverflow, InvalidNumberLiteral, ...)."""
@@ -122,8 +125,12 @@ def parse(query: str) -> ast.Query:
         tree = _parser().parse(query)
     except UnexpectedInput as exc:
         raise _syntax_error(query, exc) from None
+    except RecursionError:
+        raise CypherSyntaxError(_TOO_DEEP, detail="UnexpectedSyntax") from None
     try:
         return CypherTransformer(query).transform(tree)
+    except RecursionError:
+        raise CypherSyntaxError(_TOO_DEEP, detail="UnexpectedSyntax") from None
     except ParseProblem as problem:
         raise CypherSyntaxError(
             f"{problem.message} (line {problem.line}, column {problem.column})",

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tugraph_bolt import errors
 from tugraph_bolt.cypher import ast
 from tugraph_bolt.cypher._semantic_expr import (
     ANY,
@@ -58,7 +59,12 @@ def check(query: ast.Query, procedures=None, function_exists: Callable[[str], bo
     function_exists: optional name -> bool; by default the cypher function tables.
     """
     checker = _QueryChecker(procedures, function_exists)
-    return checker.query(query, Scope(), top_level=True)
+    try:
+        return checker.query(query, Scope(), top_level=True)
+    except RecursionError:
+        raise errors.CypherSyntaxError(
+            "The query nests expressions too deeply to be checked", detail="UnexpectedSyntax"
+        ) from None
 
 
 def is_write(query: ast.Query, procedure_mode: Callable[[str], str | None] | None = None) -> bool:

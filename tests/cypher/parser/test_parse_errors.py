@@ -64,3 +64,9 @@ def test_minimum_integer_is_legal_only_negated():
         == -(2**63)
     with pytest.raises(CypherSyntaxError):
         parse("RETURN 9223372036854775808 - 1")
+
+
+def test_absurd_nesting_is_a_syntax_error_not_a_crash():
+    with pytest.raises(CypherSyntaxError) as info:
+        parse("RETURN " + "[" * 3000 + "]" * 3000)
+    assert "nests too deeply" in str(info.value)

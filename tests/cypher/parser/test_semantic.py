@@ -164,3 +164,13 @@ def test_is_write(query, expected):
     reg = _registry()
     assert is_write(parse(query), lambda name: reg.get(name).mode) is expected
     assert check(parse(query)).updates is (expected and "CALL" not in query)
+
+
+def test_long_generated_predicates_are_checked_without_deep_recursion():
+    query = "MATCH (n) WHERE " + " OR ".join(f"n.id = {i}" for i in range(3000)) + " RETURN n"
+    tree = parse(query)
+    assert check(tree).columns == ("n",)
+    bad = "MATCH (n) WHERE " + " OR ".join(f"n.id = {i}" for i in range(2000)) + " OR 7 RETURN n"
+    with pytest.raises(CypherSyntaxError) as info:
+        check(parse(bad))
+    assert info.value.detail == "InvalidArgumentType"

@@ -41,6 +41,9 @@ class Function:
 
 FUNCTIONS: dict[str, Function] = {}
 
+# A list is materialised in memory; one range() must not be able to exhaust the server.
+RANGE_LIMIT = 10_000_000
+
 
 def check_arity(name: str, count: int) -> None:
     """Raise Neo4j's compile-time error when `name` cannot take `count` arguments.
@@ -316,7 +319,12 @@ def _range(start, end, step=1):
     if step == 0:
         raise CypherArgumentError("range() step must not be zero", detail="NumberOutOfRange")
     stop = end + 1 if step > 0 else end - 1
-    return list(range(start, stop, step))
+    values = range(start, stop, step)
+    if len(values) > RANGE_LIMIT:
+        raise CypherArgumentError(
+            f"range() would build {len(values)} elements, more than the {RANGE_LIMIT} this "
+            "server allows in one list", detail="NumberOutOfRange")
+    return list(values)
 
 
 # --- graph ---------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""The docker-compose cluster for tests/docker: built without a registry, always torn down."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import pytest
+
+from tests.conftest import ROOT
+from tugraph_bolt.devcluster import free_ports, port_open, wait_until
+
+from .compose import (
+    SERVICES,
+    ComposeCluster,
+    base_image_unavailable_reason,
+    build_images,
+    compose_command,
+    docker_unavailable_reason,
+)
+
+PROJECT = "tugraphbolttest"
+SEED_BOLT_PORTS = (7687, 7688, 7689)
+FALLBACK_NET = "10.203.88"  # the raft network when the shipped one may be in use
+
+
+def pytest_collection_modifyitems(items):
+    # One compose cluster at a time, never beside the e2e process clusters (two cores).
+    for item in items:
+        if "tests/docker/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.docker)
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("processes"))
+
+
+def _bindable(port: int) -> bool:
+    if port_open("127.0.0.1", port):
+        return False
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _fallback_configs(workdir, ports: dict[str, int]) -> None:
+    """The shipped configs with announced ports (and raft ips) moved; nothing else changes."""
+    for i, service in enumerate(SERVICES, start=1):
+        cfg = json.loads((ROOT / "docker" / f"{service}.json").read_text())
+        for peer in cfg["bolt_raft_init_peers"]:
+            peer_service = f"node{peer['bolt_raft_node_id']}"
+            peer["advertised_address"] = f"127.0.0.1:{ports[peer_service]}"
+            peer["ip"] = peer["ip"].replace("10.203.87.", FALLBACK_NET + ".")
+        cfg["advertised_address"] = f"127.0.0.1:{ports[service]}"
+        assert cfg["bolt_raft_node_id"] == i
+        (workdir / f"{service}.json").write_text(json.dumps(cfg, indent=2))
+
+
+@pytest.fixture(scope="module")
+def compose_cluster(request, tmp_path_factory):
+    reason = docker_unavailable_reason() or base_image_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+
+    def say(line: str) -> None:
+        # progress on the terminal even while pytest captures output (the first build is slow)
+        if capture is not None:
+            with capture.global_and_fixture_disabled():
+                print(f"\n[tests/docker] {line}", flush=True)
+        else:
+            print(f"[tests/docker] {line}", flush=True)
+
+    image = build_images(say)
+    env = dict(os.environ, TUGRAPH_IMAGE=image,
+               TUGRAPH_CLUSTER_SECRET="compose-test-" + os.urandom(12).hex())
+    if all(_bindable(p) for p in SEED_BOLT_PORTS):
+        ports = dict(zip(SERVICES, SEED_BOLT_PORTS, strict=True))
+        seed_ports = True
+    else:
+        # Someone uses 7687-7689: run on other host ports with configs that announce them.
+        ports = dict(zip(SERVICES, free_ports(3), strict=True))
+        workdir = tmp_path_factory.mktemp("compose-configs")
+        _fallback_configs(workdir, ports)
+        env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=FALLBACK_NET,
+                   **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
+                      for i, s in enumerate(SERVICES, start=1)})
+        seed_ports = False
+    cluster = ComposeCluster(PROJECT, compose_command(), env, ports)
+    cluster.seed_ports = seed_ports
+    cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
+    try:
+        say(f"compose up ({'ports 7687-7689' if seed_ports else f'fallback ports {ports}'})")
+        cluster.compose("up", "-d", "--no-build", timeout=180)
+        wait_until(lambda: all(cluster.health(s) == "healthy" for s in SERVICES), 120,
+                   interval=1.0, what="three healthy containers")
+        yield cluster
+    except Exception:
+        say("compose logs:\n" + cluster.logs())
+        raise
+    finally:
+        say("compose down -v")
+        cluster.compose("down", "-v", "--remove-orphans", "-t", "30", timeout=180, check=False)

@@ -273,7 +273,7 @@ class Effects:
         self._check_new_id("rel", rel_id)
         self._node(start)
         self._node(end)
-        props = dict(props)
+        props = dict(props) if props else {}
         self._check_rel_schema(rel_type, start, end, props)
         s = self.s
         rec = RelRecord(rel_id, rel_type, start, end, props, self.version)
@@ -281,10 +281,11 @@ class Effects:
         self._add_member("out_adj", start, rel_id)
         self._add_member("in_adj", end, rel_id)
         self._add_member("type_index", rel_type, rel_id)
-        if len(s.indexes):
-            for key, value in props.items():
-                self._index_put("edge", rel_type, key, value, rel_id, rec)
-        self._touch_keys(props)
+        if props:
+            if len(s.indexes):
+                for key, value in props.items():
+                    self._index_put("edge", rel_type, key, value, rel_id, rec)
+            self._touch_keys(props)
 
     def rel_delete(self, rel_id):
         rec = self._rel(rel_id)

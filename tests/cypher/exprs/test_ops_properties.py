@@ -6,8 +6,9 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tugraph_bolt import values as V
 from tugraph_bolt.cypher import ops
-from tugraph_bolt.errors import CypherArithmeticError
+from tugraph_bolt.errors import CypherArithmeticError, CypherError
 
 ints = st.integers(min_value=ops.INT_MIN, max_value=ops.INT_MAX)
 scalars = st.one_of(st.none(), st.booleans(), ints, st.floats(allow_nan=True),
@@ -108,3 +109,26 @@ def test_percentiles_are_monotone_and_within_range(data, p, q):
         a, b = percentile(kind, lo), percentile(kind, hi)
         assert min(data) <= a <= b <= max(data)
     assert percentile("percentiledisc", lo) in data
+
+
+_operands = st.one_of(
+    values, st.sampled_from([V.Date(19000), V.Duration(1, 2, 3, 4), V.LocalTime(5),
+                             V.DateTime(0, 0, 3600, None)]),
+)
+_BINARY = [ops.add, ops.sub, ops.mul, ops.div, ops.mod, ops.pow_, ops.equals, ops.lt,
+           ops.ge, ops.in_list, ops.starts_with, ops.regex_match, ops.and_, ops.xor]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_operands, _operands)
+def test_operators_raise_only_cypher_errors(a, b):
+    for op in _BINARY:
+        try:
+            op(a, b)
+        except CypherError:
+            pass
+    for unary in (ops.neg, ops.not_, ops.order_key, ops.group_key):
+        try:
+            unary(a)
+        except CypherError:
+            pass

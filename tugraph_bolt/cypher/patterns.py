@@ -100,15 +100,23 @@ class _Part:
         self.n_right = len(self.steps)
         self.steps += [(i, i + 1, i, _FLIP[self.rels[i].direction]) for i in range(a - 1, -1, -1)]
         self.seek_keys = []  # (label, key, compiled value, value is a list of keys)
+        self.id_seek = None  # (compiled value, value is a list) from WHERE id(n) = ...
         spec = self.nodes[a]
         if spec.var is None or spec.var not in bound:
+            var_hints = hints.get(spec.var, ())
+            for k, f, many in var_hints:
+                if k is None and self.id_seek is None:
+                    self.id_seek = (f, many)
             for label in spec.labels:
                 self.seek_keys += [(label, k, f, False) for k, f in _seekable(spec, bound)]
-                self.seek_keys += [(label, k, f, many) for k, f, many in hints.get(spec.var, ())]
+                self.seek_keys += [(label, k, f, many) for k, f, many in var_hints if k]
 
     def _choose_anchor(self, bound, hints) -> int:
         for spec in self.nodes:
             if spec.var is not None and spec.var in bound:
+                return spec.pos
+        for spec in self.nodes:
+            if any(k is None for k, _f, _m in hints.get(spec.var, ())):
                 return spec.pos
         for spec in self.nodes:
             if spec.labels and (_seekable(spec, bound) or hints.get(spec.var)):
@@ -122,6 +130,8 @@ class _Part:
         spec = self.nodes[self.anchor]
         if self.anchor_bound:
             return "Argument"
+        if self.id_seek is not None:
+            return "NodeByIdSeek"
         scan = f"NodeByLabelScan({spec.labels[0]})" if spec.labels else "AllNodesScan"
         if self.seek_keys:
             label, key = self.seek_keys[0][0], self.seek_keys[0][1]
@@ -132,6 +142,8 @@ class _Part:
         spec = self.nodes[self.anchor]
         if spec.var is not None and spec.var in row:
             return "Argument"
+        if self.id_seek is not None:
+            return "NodeByIdSeek"
         for label, key, f, many in self.seek_keys:
             try:
                 value = f(row, rt)
@@ -157,6 +169,11 @@ class _Part:
                     f"variable {spec.var} is not a node: {bound!r}", detail="VariableTypeConflict"
                 )
             return (bound.id,)
+        if self.id_seek is not None:
+            f, many = self.id_seek
+            value = f(row, rt)
+            wanted = value if many and type(value) is list else [] if many else [value]
+            return sorted({i for i in map(_as_node_id, wanted) if i is not None})
         for label, key, f, many in self.seek_keys:
             value = f(row, rt)
             if value is None:
@@ -178,7 +195,8 @@ class _Part:
         spec = self.nodes[self.anchor]
         var = spec.var
         if (not self.steps and not self.path_var and var is not None and var not in row
-                and spec.props is None and len(spec.labels) <= 1 and not self.seek_keys):
+                and spec.props is None and len(spec.labels) <= 1 and not self.seek_keys
+                and self.id_seek is None):
             # A plain scan binding one new variable: every record fits, bind it directly.
             for nid in self.anchor_ids(row, rt):
                 new = dict(row)
@@ -355,6 +373,15 @@ class _Part:
                 rec = trail[i + 1] if j == len(segment) - 1 else rt.tx.node(cur)
                 nodes.append(node_view(rec))
         return values.Path(tuple(nodes), tuple(rels))
+
+
+def _as_node_id(value):
+    """id(n) values are integers; elementId(n) values are their decimal strings."""
+    if type(value) is int:
+        return value
+    if type(value) is str and value.isdigit():
+        return int(value)
+    return None
 
 
 def _seekable(spec: _NodeSpec, bound) -> list:

@@ -83,6 +83,10 @@ def _seek_hints(where, scope, compiler) -> dict:
             continue
         sides = [(e.left, e.right)] if e.op == "IN" else [(e.left, e.right), (e.right, e.left)]
         for prop, other in sides:
+            if (type(prop) is ast.FunctionCall and prop.name.lower() in ("id", "elementid")
+                    and len(prop.args) == 1 and type(prop.args[0]) is ast.Variable):
+                # id(n) = expr: key None marks a seek by node id
+                prop = ast.PropertyLookup(prop.args[0], None)
             if type(prop) is ast.PropertyLookup and type(prop.expr) is ast.Variable:
                 free = [n.name for n in ast.walk(other) if type(n) is ast.Variable]
                 scoped = any(type(n).__name__ in _SCOPING for n in ast.walk(other))

@@ -189,3 +189,16 @@ def test_inline_map_reading_a_pattern_variable_is_not_a_seek_key():
     assert db.run(q) == [["p2"]]
     q = "MATCH (b:Person {id: a.id + 1})<-[:R]-(a:Person {id: 1}) RETURN b.name"
     assert db.run(q) == [["p2"]]
+
+
+def test_id_seek():
+    db = people(30, index=False)
+    nid = db.run("MATCH (p:Person {id: 7}) RETURN id(p)")[0][0]
+    q = "MATCH (p) WHERE id(p) = $i RETURN p.name"
+    assert db.engine.compile(q).plan_text()[0] == "NodeByIdSeek"
+    tx = CountingTx(db.store.begin())
+    assert list(db.engine.run(q, {"i": nid}, tx).records) == [["p7"]]
+    assert tx.node_reads <= 2
+    assert db.run("MATCH (p:Person) WHERE id(p) IN $ids RETURN p.id", {"ids": [nid, -5]}) == [[7]]
+    assert db.run("MATCH (p:City) WHERE id(p) = $i RETURN p", {"i": nid}) == []
+    assert db.run("MATCH (p) WHERE elementId(p) = $e RETURN p.id", {"e": str(nid)}) == [[7]]

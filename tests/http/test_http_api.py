@@ -171,6 +171,21 @@ def test_cypher_with_a_bad_token_is_401(http_node, make_header, fragment):
     assert doc["code"] == "Neo.ClientError.Security.Unauthorized"
 
 
+def test_refresh_and_logout(http_node):
+    _, _, http = http_node
+    token = http.login()
+    status, doc = http.json("POST", "/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200 and doc["jwt"] != token
+    fresh = doc["jwt"]
+    assert http.json("POST", "/logout", headers={"Authorization": f"Bearer {token}"}) == (200, {})
+    status, doc = http.cypher(token, "RETURN 1")
+    assert status == 401 and "logged out" in doc["error_message"]
+    assert http.cypher(fresh, "RETURN 1")[0] == 200
+    status, _ = http.json("POST", "/refresh", headers={"Authorization": "Bearer junk"})
+    assert status == 401
+    assert http.json("POST", "/logout")[0] == 401
+
+
 def test_cypher_with_an_expired_token_is_401(http_node):
     server, _, http = http_node
     expired = TokenSigner(ttl=-10, key=server.signer._key).issue("admin")

@@ -22,6 +22,7 @@ def test_a_token_carries_user_and_expiry_and_verifies():
     clock = Clock()
     signer = TokenSigner(ttl=60, clock=clock)
     claims = signer.verify(signer.issue("ann"))
+    assert claims.pop("jti") != signer.verify(signer.issue("ann"))["jti"]
     assert claims == {"sub": "ann", "iat": 1_000_000, "exp": 1_000_060}
     header = json.loads(base64.urlsafe_b64decode(signer.issue("ann").split(".")[0] + "=="))
     assert header == {"alg": "HS256", "typ": "JWT"}
@@ -71,3 +72,16 @@ def test_bearer_header_forms(header, expected):
 def test_bad_authorization_headers(header):
     with pytest.raises(BadToken):
         bearer_token(header)
+
+
+def test_revoked_tokens_stop_verifying_and_are_forgotten_after_expiry():
+    clock = Clock()
+    signer = TokenSigner(ttl=60, clock=clock)
+    first, second = signer.issue("ann"), signer.issue("ann")
+    signer.revoke(first)
+    with pytest.raises(BadToken, match="logged out"):
+        signer.verify(first)
+    assert signer.verify(second)["sub"] == "ann"
+    clock.now += 61
+    signer.revoke(TokenSigner(ttl=60, clock=clock, key=signer._key).issue("bo"))
+    assert len(signer._revoked) == 1  # the expired entry was dropped

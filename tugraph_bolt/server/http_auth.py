@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
 import time
 
 import orjson
@@ -39,13 +40,17 @@ class TokenSigner:
         self.ttl = ttl
         self._key = key if key is not None else os.urandom(32)
         self._clock = clock
+        self._revoked: dict[str, int] = {}  # signature -> expiry (kept only until then)
+        self._lock = threading.Lock()
 
     def _sign(self, signing_input: bytes) -> str:
         return _b64(hmac.new(self._key, signing_input, hashlib.sha256).digest())
 
     def issue(self, user: str) -> str:
         now = int(self._clock())
-        claims = {"sub": user, "iat": now, "exp": now + int(self.ttl)}
+        # jti: two tokens issued in the same second still differ (logout revokes one)
+        claims = {"sub": user, "iat": now, "exp": now + int(self.ttl),
+                  "jti": os.urandom(8).hex()}
         head = _b64(orjson.dumps(_HEADER)) + "." + _b64(orjson.dumps(claims))
         return head + "." + self._sign(head.encode())
 
@@ -68,7 +73,20 @@ class TokenSigner:
             raise BadToken("the token has expired: log in again")
         if not isinstance(claims.get("sub"), str):
             raise BadToken("the token names no user")
+        with self._lock:
+            if parts[2] in self._revoked:
+                raise BadToken("the token was logged out: log in again")
         return claims
+
+    def revoke(self, token: str) -> None:
+        """Log a (verified) token out until it would have expired anyway."""
+        claims = self.verify(token)
+        now = self._clock()
+        with self._lock:
+            for signature, exp in list(self._revoked.items()):
+                if exp <= now:
+                    del self._revoked[signature]
+            self._revoked[token.rsplit(".", 1)[1]] = claims["exp"]
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -4,6 +4,7 @@ status, health and readiness probes, Prometheus metrics, and the status page.
     POST /login   {"user", "password"}           -> {"jwt", "default_password"}
     POST /cypher  {"graph", "script", "parameters"} with Authorization: Bearer <jwt>
                                                  -> {"result", "header", "size", "elapsed"}
+    POST /refresh, POST /logout (Authorization: Bearer <jwt>) -> {"jwt"}, {}
     GET  /cluster  /healthz  /readyz  /metrics  /  (the page; /web/<file> for its assets)
 
 Queries go through `Database.run`, so an HTTP write replicates exactly like a Bolt write.
@@ -103,11 +104,25 @@ class HttpServer:
         default = name == cfg.admin_user and password == cfg.admin_password
         return _json(200, {"jwt": self.signer.issue(name), "default_password": default})
 
-    def cypher(self, body: dict, authorization: str | None):
+    def _claims(self, authorization: str | None) -> dict:
         try:
-            claims = self.signer.verify(bearer_token(authorization))
+            return self.signer.verify(bearer_token(authorization))
         except BadToken as e:
             raise HttpError(401, str(e), "Neo.ClientError.Security.Unauthorized") from None
+
+    def refresh(self, body: dict, authorization: str | None):
+        """A fresh token for the same user (TuGraph's POST /refresh)."""
+        claims = self._claims(authorization)
+        return _json(200, {"jwt": self.signer.issue(claims["sub"])})
+
+    def logout(self, body: dict, authorization: str | None):
+        """Revoke the token on this node (TuGraph's POST /logout)."""
+        self._claims(authorization)
+        self.signer.revoke(bearer_token(authorization))
+        return _json(200, {})
+
+    def cypher(self, body: dict, authorization: str | None):
+        claims = self._claims(authorization)
         script = body.get("script", body.get("cypher"))
         graph = body.get("graph", "default")
         params = body.get("parameters", body.get("param")) or {}
@@ -221,9 +236,9 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(405, f"{path} takes {route[0]}, not {method}")
         if method == "GET":
             return route[1]()
-        body = self._json_body(raw)
-        if path == "/cypher":
-            return app.cypher(body, self.headers.get("Authorization"))
+        body = self._json_body(raw) if raw or path == "/login" else {}
+        if path in _TOKEN_ROUTES:
+            return route[1](body, self.headers.get("Authorization"))
         return route[1](body)
 
     def _read_body(self) -> bytes:
@@ -260,10 +275,14 @@ class _Handler(BaseHTTPRequestHandler):
         return doc
 
 
+_TOKEN_ROUTES = ("/cypher", "/refresh", "/logout")  # these take the Authorization header
+
 # path -> (method, HttpServer attribute)
 _ROUTES = {
     "/login": ("POST", "login"),
     "/cypher": ("POST", "cypher"),
+    "/refresh": ("POST", "refresh"),
+    "/logout": ("POST", "logout"),
     "/cluster": ("GET", "cluster"),
     "/healthz": ("GET", "healthz"),
     "/readyz": ("GET", "readyz"),

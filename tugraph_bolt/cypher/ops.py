@@ -19,7 +19,6 @@ Python's `bool` is an `int`, so every numeric test here excludes booleans first.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from tugraph_bolt import values as V
 from tugraph_bolt.cypher.arithmetic import (  # noqa: F401  re-exported for the executor
@@ -44,6 +43,7 @@ from tugraph_bolt.cypher.arithmetic import (  # noqa: F401  re-exported for the 
     type_error,
     type_name,
 )
+from tugraph_bolt.cypher.regex import compile_java
 from tugraph_bolt.errors import CypherArgumentError
 
 _NANOS = 1_000_000_000
@@ -395,10 +395,9 @@ def contains(a, b):
     return (b in a) if _strings(a, b) else None
 
 
-@lru_cache(maxsize=256)
 def _regex(pattern: str) -> re.Pattern:
     try:
-        return re.compile(pattern)
+        return compile_java(pattern)
     except re.error as e:
         raise CypherArgumentError(f"invalid regular expression {pattern!r}: {e}",
                                   detail="InvalidArgumentValue") from None

@@ -313,3 +313,18 @@ def test_request_metrics_label_only_known_paths(http_node):
     assert 'path="other",status="404"} 3.0' in text
     assert 'path="/web/status.js",status="200"} 1.0' in text
     assert "random-" not in text
+
+
+def test_ipv6_loopback():
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    server = HttpServer("::1", 0, Database(NodeConfig(host="::1")))
+    try:
+        server.start()
+    except OSError as e:
+        pytest.skip(f"cannot bind ::1: {e}")
+    try:
+        status, doc = Http(("[::1]", server.address[1])).json("GET", "/healthz")
+        assert (status, doc) == (200, {"status": "ok"})
+    finally:
+        server.stop()

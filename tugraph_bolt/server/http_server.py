@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,7 +72,8 @@ class HttpServer:
     def start(self) -> None:
         """Bind and serve in a thread; an OSError (port taken) reaches the caller."""
         handler = type("BoundHandler", (_Handler,), {"app": self})
-        httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        server_class = _IPv6Server if ":" in self.host else ThreadingHTTPServer
+        httpd = server_class((self.host, self.port), handler)
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
@@ -169,6 +171,10 @@ class HttpServer:
             raise HttpError(404, f"no such file: /web/{name}")
         data = (WEB_DIR / name).read_bytes()
         return 200, WEB_FILES[name], data
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def _json(status: int, doc) -> tuple[int, str, bytes]:

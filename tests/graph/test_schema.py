@@ -95,7 +95,7 @@ def test_label_errors(store):
         tx.create_vertex_label("Person", "id", PERSON)
     with pytest.raises(errors.SchemaError, match=r"Edge label \[KNOWS\] already exists."):
         tx.create_edge_label("KNOWS", [], [])
-    with pytest.raises(errors.SchemaError, match="Unknown type name: VARCHAR"):
+    with pytest.raises(errors.SchemaError, match="Unknown type name: varchar"):
         tx.create_vertex_label("X", "id", [("id", "VARCHAR", False)])
     with pytest.raises(errors.SchemaError, match="Primary field"):
         tx.create_vertex_label("X", "nope", [("id", "INT64", False)])

@@ -60,7 +60,8 @@ class IndexSpec(NamedTuple):
 
 def normalize_type(name) -> str:
     if not isinstance(name, str) or name.upper() not in FIELD_TYPES:
-        raise errors.SchemaError(f"Unknown type name: {name}")
+        # TuGraph lower-cases the name in this message
+        raise errors.SchemaError(f"Unknown type name: {str(name).lower()}")
     return name.upper()
 
 

@@ -13,6 +13,7 @@ from tugraph_bolt import errors
 from tugraph_bolt.graph.schema import schema_as_map
 from tugraph_bolt.procedures.registry import Procedure, ProcedureContext, ProcedureRegistry
 from tugraph_bolt.procedures.tugraph_more import MORE
+from tugraph_bolt.procedures.upsert import UPSERTS
 
 
 def _triples(label: str, rest: list, usage: str) -> list[tuple]:
@@ -157,7 +158,7 @@ BUILTINS = [
 ]  # fmt: skip
 
 
-BUILTINS += MORE
+BUILTINS += MORE + UPSERTS
 
 
 def default_registry() -> ProcedureRegistry:

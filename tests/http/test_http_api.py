@@ -77,9 +77,8 @@ def test_cypher_write_then_read_in_tugraph_shape(http_node):
                                      "RETURN a, r, a.born AS born", {"n": "Ann"})
     assert status == 200, doc
     assert doc["size"] == 1 and isinstance(doc["elapsed"], float)
-    assert doc["header"] == [{"name": "a", "type": TYPE_CODES["NODE"]},
-                             {"name": "r", "type": TYPE_CODES["RELATIONSHIP"]},
-                             {"name": "born", "type": TYPE_CODES["ANY"]}]
+    assert doc["header"] == [{"name": "a", "type": 1}, {"name": "r", "type": 2},
+                             {"name": "born", "type": 0}]
     a, r, born = doc["result"][0]
     assert a["label"] == "Person" and a["properties"] == {"name": "Ann", "born": "1990-05-17"}
     assert isinstance(a["identity"], int)
@@ -94,7 +93,7 @@ def test_cypher_write_then_read_in_tugraph_shape(http_node):
     path = doc["result"][0][1]
     assert [e["label"] for e in path] == ["Person", "KNOWS", "Person"]
     assert [h["type"] for h in doc["header"]] == [TYPE_CODES[t] for t in
-                                                  ("STRING", "PATH", "DOUBLE", "BOOLEAN", "NUL")]
+                                                  ("SCALAR", "PATH", "SCALAR", "SCALAR", "SCALAR")]
 
 
 def test_cypher_parameters_lists_maps_and_empty_results(http_node):
@@ -102,9 +101,22 @@ def test_cypher_parameters_lists_maps_and_empty_results(http_node):
     token = http.login()
     status, doc = http.cypher(token, "RETURN $xs AS xs, $m AS m", {"xs": [1, 2], "m": {"k": "v"}})
     assert status == 200 and doc["result"] == [[[1, 2], {"k": "v"}]]
-    assert [h["type"] for h in doc["header"]] == [TYPE_CODES["LIST"], TYPE_CODES["MAP"]]
+    assert [h["type"] for h in doc["header"]] == [0, 0]
     status, doc = http.cypher(token, "MATCH (n:Nothing) RETURN n")
     assert status == 200 and doc["size"] == 0 and doc["result"] == []
+
+
+def test_tugraph_example_forms_dollar_parameters_and_token_in_body(http_node):
+    _, _, http = http_node
+    token = http.login()
+    status, doc = http.json("POST", "/cypher", {"graph": "default",
+                                                "script": "RETURN $param1 AS p",
+                                                "parameters": {"$param1": "Lindsay Lohan"},
+                                                "Authorization": f"Bearer {token}"})
+    assert status == 200 and doc["result"] == [["Lindsay Lohan"]]
+    assert doc["header"] == [{"name": "p", "type": 0}]
+    status, doc = http.json("POST", "/refresh", {"Authorization": f"Bearer {token}"})
+    assert status == 200 and doc["jwt"]
 
 
 def test_bearer_is_optional_word_as_in_tugraph_clients(http_node):

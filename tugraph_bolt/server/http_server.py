@@ -134,6 +134,9 @@ class HttpServer:
         if not isinstance(graph, str) or not isinstance(params, dict):
             raise HttpError(400, "\"graph\" must be a string and \"parameters\" an object",
                             "Neo.ClientError.Request.Invalid")
+        # TuGraph's documented example names parameters with their '$' ("$param1")
+        params = {k[1:] if isinstance(k, str) and k.startswith("$") else k: v
+                  for k, v in params.items()}
         session = Session(f"http-{next(self._ids)}", (5, 0), user_agent="tugraph-http",
                           user=claims["sub"])
         started = time.perf_counter()
@@ -244,7 +247,9 @@ class _Handler(BaseHTTPRequestHandler):
             return route[1]()
         body = self._json_body(raw) if raw or path == "/login" else {}
         if path in _TOKEN_ROUTES:
-            return route[1](body, self.headers.get("Authorization"))
+            # TuGraph's examples also carry the token in the body
+            authorization = self.headers.get("Authorization") or body.get("Authorization")
+            return route[1](body, authorization if isinstance(authorization, str) else None)
         return route[1](body)
 
     def _read_body(self) -> bytes:

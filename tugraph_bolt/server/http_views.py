@@ -18,10 +18,9 @@ import time
 from .. import values
 from ..metrics import follower_lags, role_of
 
-# TuGraph's result column type codes (lgraph_api's LGraphType), by the first non-null value.
-TYPE_CODES = {"NUL": 0x00, "INTEGER": 0x11, "FLOAT": 0x12, "DOUBLE": 0x13, "BOOLEAN": 0x14,
-              "STRING": 0x15, "NODE": 0x31, "RELATIONSHIP": 0x32, "PATH": 0x33, "ANY": 0x40,
-              "LIST": 0x41, "MAP": 0x42}
+# TuGraph's REST header type codes: 0 a scalar (any plain value, list or map), 1 a node,
+# 2 a relationship; 3 (a path) is this server's addition. Decided by the first non-null value.
+TYPE_CODES = {"SCALAR": 0, "NODE": 1, "RELATIONSHIP": 2, "PATH": 3}
 
 
 def to_json_value(v):
@@ -57,21 +56,11 @@ def to_json_value(v):
 
 
 def type_code(v) -> int:
-    if v is None:
-        return TYPE_CODES["NUL"]
-    if isinstance(v, bool):
-        return TYPE_CODES["BOOLEAN"]
-    if isinstance(v, int):
-        return TYPE_CODES["INTEGER"]
-    if isinstance(v, float):
-        return TYPE_CODES["DOUBLE"]
-    if isinstance(v, str):
-        return TYPE_CODES["STRING"]
     for cls, name in ((values.Node, "NODE"), (values.Relationship, "RELATIONSHIP"),
-                      (values.Path, "PATH"), (list, "LIST"), (tuple, "LIST"), (dict, "MAP")):
+                      (values.Path, "PATH")):
         if isinstance(v, cls):
             return TYPE_CODES[name]
-    return TYPE_CODES["ANY"]
+    return TYPE_CODES["SCALAR"]
 
 
 def header_of(fields: list[str], rows: list[list]) -> list[dict]:

@@ -91,9 +91,12 @@ def add(a, b):
         if isinstance(a, int) and isinstance(b, int):
             return check_int(a + b, f"{a} + {b}")
         return float(a) + float(b)
-    if isinstance(a, str) and (isinstance(b, str) or is_number(b)):
-        return a + (b if isinstance(b, str) else to_string_form(b))
-    if isinstance(b, str) and is_number(a):
+    if isinstance(a, str) and type(b) is str:
+        return a + b
+    # A string and a scalar (number, boolean, temporal, point) concatenate, as in Neo4j.
+    if isinstance(a, str) and _is_scalar(b):
+        return a + to_string_form(b)
+    if isinstance(b, str) and _is_scalar(a):
         return to_string_form(a) + b
     if _is_temporal(a) and _is_temporal(b):
         if isinstance(a, V.Duration) or isinstance(b, V.Duration):
@@ -212,8 +215,12 @@ def pos(a):
     raise type_error(f"unary + expects a number, got {type_name(a)}")
 
 
+def _is_scalar(v) -> bool:
+    return isinstance(v, (bool, int, float, str, V.Point, *V.TEMPORAL_TYPES))
+
+
 def to_string_form(v) -> str:
-    """How toString() and string concatenation spell a number or boolean."""
+    """How toString() and string concatenation spell a scalar value."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -222,6 +229,12 @@ def to_string_form(v) -> str:
         return format_float(v)
     if isinstance(v, str):
         return v
+    if isinstance(v, V.TEMPORAL_TYPES):
+        return temporal_op("to_string")(v)
+    if isinstance(v, V.Point):
+        from tugraph_bolt.cypher import spatial
+
+        return spatial.to_string(v)
     raise type_error(f"cannot convert {type_name(v)} to a String")
 
 

@@ -74,6 +74,8 @@ def _round(x, precision=None, mode=None):
     exact = Decimal(repr(x))
     if precision >= 0 and exact.as_tuple().exponent >= -precision:
         return x  # already has no more digits than asked for
+    # Doubles span about 1e-324..1e308: scales beyond +-400 cannot change the answer.
+    precision = max(-400, min(400, precision))
     quantum = Decimal(1).scaleb(-precision)
     # Enough working precision for any double at any scale (the default 28 digits is not).
     with localcontext(Context(prec=abs(precision) + 400, rounding=rounding)):

@@ -154,9 +154,14 @@ def test_addition_concatenates():
     assert ops.add([1], [2, 3]) == [1, 2, 3]
     assert ops.add([1], 2) == [1, 2] and ops.add(0, [1]) == [0, 1]
     assert ops.add([1], None) == [1, None]
+    assert ops.add("a", True) == "atrue" and ops.add(V.Date(0), "!") == "1970-01-01!"
+    with pytest.raises(CypherTypeError):
+        ops.add("a", {"k": 1})
     assert ops.add(None, 1) is None
     with pytest.raises(CypherTypeError):
         ops.add(True, 1)
+    with pytest.raises(CypherTypeError):
+        ops.add(V.Node(1, ()), "a")
     with pytest.raises(CypherTypeError):
         ops.sub("a", 1)
 

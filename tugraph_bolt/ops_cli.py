@@ -108,7 +108,8 @@ def main(cmd: str, argv: list[str]) -> int:
     try:
         return _cluster(args) if cmd == "cluster" else _shell(args)
     except OpsError as e:
-        print(f"tugraph-bolt: {e}", file=sys.stderr)
+        # one line, whatever the server's message looked like (scripts grep for it)
+        print(f"tugraph-bolt: {' '.join(str(e).split())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -20,11 +20,22 @@ _ENTITIES = frozenset({NODE, REL, PATH})
 _SCALARS = frozenset({INT, FLOAT, STRING, BOOL})
 _NUMBERS = frozenset({INT, FLOAT})
 AGGREGATE_NAMES = frozenset(
-    {"count", "sum", "avg", "min", "max", "collect", "stdev", "stdevp", "percentilecont",
-     "percentiledisc"}
+    {
+        "count",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "collect",
+        "stdev",
+        "stdevp",
+        "percentilecont",
+        "percentiledisc",
+    }
 )
-_COMPARISON_OPS = frozenset({"=", "<>", "<", ">", "<=", ">=", "STARTS WITH", "ENDS WITH",
-                             "CONTAINS", "=~"})
+_COMPARISON_OPS = frozenset(
+    {"=", "<>", "<", ">", "<=", ">=", "STARTS WITH", "ENDS WITH", "CONTAINS", "=~"}
+)
 _RETURNS = {
     "labels": "list:string", "keys": "list:string", "type": STRING, "id": INT, "size": INT,
     "length": INT, "tointeger": INT, "tofloat": FLOAT, "tostring": STRING,
@@ -99,8 +110,10 @@ def _default_function_exists(name: str) -> bool:
             names |= {n.lower() for n in functions.FUNCTIONS}
         except Exception:  # the table is another layer's; never block queries on it
             return True
-        for module, attr in (("tugraph_bolt.cypher.temporal.functions", "TEMPORAL_FUNCTIONS"),
-                             ("tugraph_bolt.cypher.spatial", "SPATIAL_FUNCTIONS")):
+        for module, attr in (
+            ("tugraph_bolt.cypher.temporal.functions", "TEMPORAL_FUNCTIONS"),
+            ("tugraph_bolt.cypher.spatial", "SPATIAL_FUNCTIONS"),
+        ):
             try:
                 table = getattr(__import__(module, fromlist=[attr]), attr)
                 names |= {n.lower() for n in table}
@@ -115,8 +128,9 @@ class ExpressionChecker:
         self.function_exists = function_exists or _default_function_exists
 
     # --- entry points ------------------------------------------------------------------
-    def expr(self, e: ast.Expr, scope: Scope, aggregates_ok: bool = False, opaque: tuple = ()
-             ) -> str:
+    def expr(
+        self, e: ast.Expr, scope: Scope, aggregates_ok: bool = False, opaque: tuple = ()
+    ) -> str:
         return self._x(e, scope, _Ctx(aggregates_ok=aggregates_ok, opaque=opaque))
 
     def predicate(self, e: ast.Expr, scope: Scope) -> str:
@@ -162,14 +176,21 @@ class ExpressionChecker:
                 return
             if isinstance(node, ast.Variable):
                 if node.name not in local and node.name not in key_vars and node not in keys:
-                    fail(node, f"Aggregation column contains implicit grouping expression "
-                         f"`{node.name}`", "AmbiguousAggregationExpression")
+                    fail(
+                        node,
+                        f"Aggregation column contains implicit grouping expression `{node.name}`",
+                        "AmbiguousAggregationExpression",
+                    )
                 return
             if isinstance(node, ast.PropertyLookup) and isinstance(node.expr, ast.Variable):
                 name = node.expr.name
                 if name not in local and name not in key_vars and node not in keys:
-                    fail(node, f"Aggregation column contains implicit grouping expression "
-                         f"`{name}.{node.key}`", "AmbiguousAggregationExpression")
+                    fail(
+                        node,
+                        f"Aggregation column contains implicit grouping expression "
+                        f"`{name}.{node.key}`",
+                        "AmbiguousAggregationExpression",
+                    )
                 return
             inner = local
             for attr in ("var", "acc", "variable"):
@@ -188,15 +209,22 @@ class ExpressionChecker:
 
     def _aggregate(self, e, args: tuple, scope: Scope, ctx: _Ctx) -> list[str]:
         if ctx.in_aggregate:
-            fail(e, "Can't use aggregate functions inside of aggregate functions",
-                 "NestedAggregation")
+            fail(
+                e,
+                "Can't use aggregate functions inside of aggregate functions",
+                "NestedAggregation",
+            )
         if not ctx.aggregates_ok:
             fail(e, "Invalid use of aggregating function here", "InvalidAggregation")
         for arg in args:
             for node in ast.walk(arg):
                 if isinstance(node, ast.FunctionCall) and node.name.lower() == "rand":
-                    fail(node, "Can't use non-deterministic (random) functions inside of "
-                         "aggregate functions", "NonConstantExpression")
+                    fail(
+                        node,
+                        "Can't use non-deterministic (random) functions inside of "
+                        "aggregate functions",
+                        "NonConstantExpression",
+                    )
         inner = replace(ctx, in_aggregate=True, predicate=False)
         return [self._x(a, scope, inner) for a in args]
 
@@ -216,11 +244,19 @@ class ExpressionChecker:
     def x_PropertyLookup(self, e: ast.PropertyLookup, scope, ctx) -> str:
         base = self._x(e.expr, scope, replace(ctx, predicate=False))
         if base == PATH:
-            fail(e, "Type mismatch: expected Node, Relationship or Map but was Path",
-                 "InvalidArgumentType")
+            fail(
+                e,
+                "Type mismatch: expected Node, Relationship or Map but was Path",
+                "InvalidArgumentType",
+            )
         if base in _SCALARS or _is_list(base):
-            fail(e, f"Type mismatch: expected Node, Relationship or Map but was {base}",
-                 "InvalidArgumentType", errors.CypherTypeError, phase="compile time")
+            fail(
+                e,
+                f"Type mismatch: expected Node, Relationship or Map but was {base}",
+                "InvalidArgumentType",
+                errors.CypherTypeError,
+                phase="compile time",
+            )
         return ANY
 
     def x_ListLiteral(self, e: ast.ListLiteral, scope, ctx) -> str:
@@ -265,8 +301,7 @@ class ExpressionChecker:
         kinds = [self._x(a, scope, sub) for a in e.args]
         reject = _ARGUMENT_REJECTS.get(name)
         if reject is not None and kinds and reject(kinds[0]):
-            fail(e, f"Type mismatch: {e.name}() does not accept {kinds[0]}",
-                 "InvalidArgumentType")
+            fail(e, f"Type mismatch: {e.name}() does not accept {kinds[0]}", "InvalidArgumentType")
         return _RETURNS.get(name, ANY)
 
     def x_BinaryOp(self, e: ast.BinaryOp, scope, ctx) -> str:
@@ -292,21 +327,26 @@ class ExpressionChecker:
         if op in ("AND", "OR", "XOR"):
             for side, kind in ((e.left, left), (e.right, right)):
                 if _not_boolean(kind):
-                    fail(side, f"Type mismatch: {op} expected Boolean but was {kind}",
-                         "InvalidArgumentType")
+                    fail(
+                        side,
+                        f"Type mismatch: {op} expected Boolean but was {kind}",
+                        "InvalidArgumentType",
+                    )
             return BOOL
         if op in _COMPARISON_OPS:
             return BOOL
         if op == "IN":
             if right in _ENTITIES or right in _SCALARS or right == MAP:
-                fail(e.right, f"Type mismatch: IN expected a list but was {right}",
-                     "InvalidArgumentType")
+                fail(
+                    e.right,
+                    f"Type mismatch: IN expected a list but was {right}",
+                    "InvalidArgumentType",
+                )
             return BOOL
         if op != "+":
             for side, kind in ((e.left, left), (e.right, right)):
                 if kind in (STRING, BOOL, MAP) or kind in _ENTITIES:
-                    fail(side, f"Type mismatch: {op} does not accept {kind}",
-                         "InvalidArgumentType")
+                    fail(side, f"Type mismatch: {op} does not accept {kind}", "InvalidArgumentType")
         if left in _NUMBERS and right in _NUMBERS:
             return INT if left == right == INT else FLOAT
         if op == "+" and STRING in (left, right) and {left, right} <= {STRING, INT, FLOAT}:
@@ -317,8 +357,11 @@ class ExpressionChecker:
         if e.op == "NOT":
             kind = self._x(e.expr, scope, ctx)
             if _not_boolean(kind):
-                fail(e.expr, f"Type mismatch: NOT expected Boolean but was {kind}",
-                     "InvalidArgumentType")
+                fail(
+                    e.expr,
+                    f"Type mismatch: NOT expected Boolean but was {kind}",
+                    "InvalidArgumentType",
+                )
             return BOOL
         kind = self._x(e.expr, scope, replace(ctx, predicate=False))
         return kind if kind in _NUMBERS else ANY
@@ -394,8 +437,12 @@ class ExpressionChecker:
 
     def x_PatternPredicate(self, e: ast.PatternPredicate, scope, ctx) -> str:
         if not ctx.predicate:
-            fail(e, "A pattern expression can only be used to test the existence of a "
-                 "pattern (use it in WHERE or inside exists())", "UnexpectedSyntax")
+            fail(
+                e,
+                "A pattern expression can only be used to test the existence of a "
+                "pattern (use it in WHERE or inside exists())",
+                "UnexpectedSyntax",
+            )
         self.bind_patterns((e.pattern,), scope, "expr")
         return BOOL
 
@@ -435,16 +482,24 @@ class ExpressionChecker:
                     out[name] = NODE
                     continue
                 if existing not in (NODE, ANY, NULL):
-                    fail(node, f"Type mismatch: `{name}` defined with conflicting type "
-                         f"{existing} (expected node)", "VariableTypeConflict")
+                    fail(
+                        node,
+                        f"Type mismatch: `{name}` defined with conflicting type "
+                        f"{existing} (expected node)",
+                        "VariableTypeConflict",
+                    )
                 if updating and (node.labels or node.properties is not None or lone_node):
-                    fail(node, f"Can't create node `{name}` with labels or properties here. "
-                         "The variable is already declared in this context",
-                         "VariableAlreadyBound")
+                    fail(
+                        node,
+                        f"Can't create node `{name}` with labels or properties here. "
+                        "The variable is already declared in this context",
+                        "VariableAlreadyBound",
+                    )
             if part.variable is not None:
                 if part.variable in out:
-                    fail(part, f"Variable `{part.variable}` already declared",
-                         "VariableAlreadyBound")
+                    fail(
+                        part, f"Variable `{part.variable}` already declared", "VariableAlreadyBound"
+                    )
                 out[part.variable] = PATH
         for part in parts:
             items = part.element.nodes + part.element.rels
@@ -453,8 +508,12 @@ class ExpressionChecker:
                 if props is None:
                     continue
                 if isinstance(props, ast.Parameter) and mode in ("match", "merge"):
-                    fail(props, "Parameter maps cannot be used in MATCH or MERGE patterns "
-                         "(use a literal map, e.g. {key: $param.key})", "InvalidParameterUse")
+                    fail(
+                        props,
+                        "Parameter maps cannot be used in MATCH or MERGE patterns "
+                        "(use a literal map, e.g. {key: $param.key})",
+                        "InvalidParameterUse",
+                    )
                 self._x(props, out, _PLAIN)
         return out
 
@@ -469,11 +528,19 @@ class ExpressionChecker:
                 out[name] = RELS if rel.var_length else REL
             else:
                 if name in rels_here and not updating:
-                    fail(rel, f"Cannot use the same relationship variable `{name}` for "
-                         "multiple relationships", "RelationshipUniquenessViolation")
+                    fail(
+                        rel,
+                        f"Cannot use the same relationship variable `{name}` for "
+                        "multiple relationships",
+                        "RelationshipUniquenessViolation",
+                    )
                 if existing not in (REL, RELS, ANY, NULL):
-                    fail(rel, f"Type mismatch: `{name}` defined with conflicting type "
-                         f"{existing} (expected relationship)", "VariableTypeConflict")
+                    fail(
+                        rel,
+                        f"Type mismatch: `{name}` defined with conflicting type "
+                        f"{existing} (expected relationship)",
+                        "VariableTypeConflict",
+                    )
                 if updating:
                     fail(rel, f"Variable `{name}` already declared", "VariableAlreadyBound")
             rels_here.add(name)
@@ -481,8 +548,14 @@ class ExpressionChecker:
             if rel.var_length:
                 fail(rel, "Variable length relationships cannot be created", "CreatingVarLength")
             if len(rel.types) != 1:
-                fail(rel, "Exactly one relationship type must be specified for "
-                     + mode.upper(), "NoSingleRelationshipType")
+                fail(
+                    rel,
+                    "Exactly one relationship type must be specified for " + mode.upper(),
+                    "NoSingleRelationshipType",
+                )
             if mode == "create" and rel.direction == "both":
-                fail(rel, "Only directed relationships are supported in CREATE",
-                     "RequiresDirectedRelationship")
+                fail(
+                    rel,
+                    "Only directed relationships are supported in CREATE",
+                    "RequiresDirectedRelationship",
+                )

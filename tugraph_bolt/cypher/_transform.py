@@ -25,6 +25,7 @@ from tugraph_bolt.cypher._transform_expr import (
 
 __all__ = ["CypherTransformer", "ParseProblem"]
 
+
 # Small carriers for optional parts of a rule, told apart by type.
 @dataclass(slots=True)
 class _Items:
@@ -85,8 +86,6 @@ class _Shortest:
 class _MergeAction:
     on_create: bool
     items: tuple
-
-
 
 
 class CypherTransformer(ExpressionTransformer):
@@ -271,7 +270,9 @@ class CypherTransformer(ExpressionTransformer):
 
     def pattern_predicate(self, meta, ch):
         element = self.pattern_element(meta, ch)
-        return ast.PatternPredicate(ast.PatternPart(None, element, None, **_pos(meta)), **_pos(meta))
+        return ast.PatternPredicate(
+            ast.PatternPart(None, element, None, **_pos(meta)), **_pos(meta)
+        )
 
     def node_pattern(self, meta, ch):
         values = _values(ch)
@@ -322,12 +323,18 @@ class CypherTransformer(ExpressionTransformer):
         return _Range(low, high)
 
     def range_without_star(self, meta, ch):
-        raise self._problem(meta, "Invalid relationship pattern: a length range needs '*' "
-                            "(e.g. [:T*1..3])", "InvalidRelationshipPattern")
+        raise self._problem(
+            meta,
+            "Invalid relationship pattern: a length range needs '*' (e.g. [:T*1..3])",
+            "InvalidRelationshipPattern",
+        )
 
     def range_negative(self, meta, ch):
-        raise self._problem(meta, "Invalid relationship pattern: a length bound cannot be "
-                            "negative", "InvalidRelationshipPattern")
+        raise self._problem(
+            meta,
+            "Invalid relationship pattern: a length bound cannot be negative",
+            "InvalidRelationshipPattern",
+        )
 
     def range_bound(self, meta, ch):
         value = self._integer_value(meta, ch[0])

@@ -96,8 +96,9 @@ class _Climber:
             elif item.type == "MINUS":
                 left = self.owner._negate(item, self.climb(_UNARY_OPERAND))
             else:
-                left = ast.UnaryOp("+", self.climb(_UNARY_OPERAND), line=item.line,
-                                   column=item.column)
+                left = ast.UnaryOp(
+                    "+", self.climb(_UNARY_OPERAND), line=item.line, column=item.column
+                )
         else:
             left = item
         while self.pos < len(items):
@@ -189,7 +190,9 @@ def _split_in(expr):
             inner = _split_in(expr.left)
             if inner is not None:
                 name, source = inner
-                rebuilt = ast.BinaryOp(expr.op, source, expr.right, line=expr.line, column=expr.column)
+                rebuilt = ast.BinaryOp(
+                    expr.op, source, expr.right, line=expr.line, column=expr.column
+                )
                 return name, rebuilt
     return None
 
@@ -402,7 +405,9 @@ class ExpressionTransformer(Transformer):
     def float(self, meta, ch):
         value = float(str(ch[0]))
         if math.isinf(value):
-            raise self._problem(meta, f"float literal {ch[0]} is too large", "FloatingPointOverflow")
+            raise self._problem(
+                meta, f"float literal {ch[0]} is too large", "FloatingPointOverflow"
+            )
         return ast.Literal(value, **_pos(meta))
 
     def string(self, meta, ch):

@@ -50,8 +50,9 @@ class QueryInfo:
     updates: bool
 
 
-def check(query: ast.Query, procedures=None, function_exists: Callable[[str], bool] | None = None
-          ) -> QueryInfo:
+def check(
+    query: ast.Query, procedures=None, function_exists: Callable[[str], bool] | None = None
+) -> QueryInfo:
     """Raise the compile-time error of `query`, if any; else return what was learned.
 
     procedures: optional registry with `get(name)` (raising ProcedureNotFound) returning
@@ -85,8 +86,9 @@ class _QueryChecker(ExpressionChecker):
         self.procedures = procedures
 
     # --- queries -----------------------------------------------------------------------
-    def query(self, query: ast.Query, outer: Scope, top_level: bool = False,
-              subquery: bool = False) -> QueryInfo:
+    def query(
+        self, query: ast.Query, outer: Scope, top_level: bool = False, subquery: bool = False
+    ) -> QueryInfo:
         if len(set(query.union_all)) > 1:
             fail(query, "Invalid combination of UNION and UNION ALL", "InvalidClauseComposition")
         columns = None
@@ -97,8 +99,11 @@ class _QueryChecker(ExpressionChecker):
             if i == 0:
                 columns = part_columns
             elif part_columns != columns:
-                fail(part, "All sub queries in an UNION must have the same return column names",
-                     "DifferentColumnsInUnion")
+                fail(
+                    part,
+                    "All sub queries in an UNION must have the same return column names",
+                    "DifferentColumnsInUnion",
+                )
         return QueryInfo(columns, updates)
 
     def single_query(self, part: ast.SingleQuery, outer: Scope, top_level: bool, subquery: bool):
@@ -109,11 +114,17 @@ class _QueryChecker(ExpressionChecker):
         for i, clause in enumerate(clauses):
             last = i == len(clauses) - 1
             if isinstance(clause, ast.Return) and not last:
-                fail(clauses[i + 1], "RETURN can only be used at the end of the query",
-                     "InvalidClauseComposition")
+                fail(
+                    clauses[i + 1],
+                    "RETURN can only be used at the end of the query",
+                    "InvalidClauseComposition",
+                )
             if subquery and isinstance(clause, _UPDATING):
-                fail(clause, "An EXISTS subquery cannot contain updating clauses",
-                     "InvalidClauseComposition")
+                fail(
+                    clause,
+                    "An EXISTS subquery cannot contain updating clauses",
+                    "InvalidClauseComposition",
+                )
             if isinstance(clause, ast.Call):
                 scope, columns = self.call(clause, scope, standalone_call)
             elif isinstance(clause, ast.Return):
@@ -124,8 +135,13 @@ class _QueryChecker(ExpressionChecker):
                 scope = getattr(self, "clause_" + type(clause).__name__)(clause, scope)
         final = clauses[-1]
         if top_level and not isinstance(final, (ast.Return, ast.Call, *_UPDATING)):
-            fail(final, "Query cannot conclude with " + type(final).__name__.upper()
-                 + " (must be RETURN or an update clause)", "InvalidClauseComposition")
+            fail(
+                final,
+                "Query cannot conclude with "
+                + type(final).__name__.upper()
+                + " (must be RETURN or an update clause)",
+                "InvalidClauseComposition",
+            )
         updates = any(isinstance(c, _UPDATING) for c in clauses)
         return (columns if isinstance(final, (ast.Return, ast.Call)) else None), updates
 
@@ -178,8 +194,12 @@ class _QueryChecker(ExpressionChecker):
         most = len(proc.params)
         least = most - len(getattr(proc, "defaults", ()) or ())
         if given < least or (given > most and not getattr(proc, "varargs", None)):
-            fail(clause, f"Procedure call `{clause.procedure}` does not have the required number "
-                 f"of arguments: expected {least}..{most}, got {given}", "InvalidNumberOfArguments")
+            fail(
+                clause,
+                f"Procedure call `{clause.procedure}` does not have the required number "
+                f"of arguments: expected {least}..{most}, got {given}",
+                "InvalidNumberOfArguments",
+            )
 
     # --- updating clauses --------------------------------------------------------------
     def clause_Create(self, clause: ast.Create, scope: Scope) -> Scope:
@@ -217,12 +237,18 @@ class _QueryChecker(ExpressionChecker):
     def clause_Delete(self, clause: ast.Delete, scope: Scope) -> Scope:
         for expr in clause.exprs:
             if isinstance(expr, ast.LabelCheck):
-                fail(expr, "DELETE takes nodes, relationships or paths, not a label expression",
-                     "InvalidDelete")
+                fail(
+                    expr,
+                    "DELETE takes nodes, relationships or paths, not a label expression",
+                    "InvalidDelete",
+                )
             kind = self.expr(expr, scope)
             if kind not in (NODE, REL, PATH, RELS, ANY, "null") and not kind.startswith("list"):
-                fail(expr, f"Type mismatch: DELETE expected a node, relationship or path but "
-                     f"was {kind}", "InvalidArgumentType")
+                fail(
+                    expr,
+                    f"Type mismatch: DELETE expected a node, relationship or path but was {kind}",
+                    "InvalidArgumentType",
+                )
         return scope
 
     def clause_Foreach(self, clause: ast.Foreach, scope: Scope) -> Scope:
@@ -238,8 +264,11 @@ class _QueryChecker(ExpressionChecker):
     # --- WITH / RETURN -----------------------------------------------------------------
     def projection(self, proj: ast.Projection, scope: Scope, where, is_with: bool):
         if proj.star and not proj.items and not scope.visible():
-            fail(proj, "RETURN * is not allowed when there are no variables in scope",
-                 "NoVariablesInScope")
+            fail(
+                proj,
+                "RETURN * is not allowed when there are no variables in scope",
+                "NoVariablesInScope",
+            )
         kinds = []
         for item in proj.items:
             kinds.append(self.expr(item.expr, scope, aggregates_ok=True))
@@ -248,8 +277,11 @@ class _QueryChecker(ExpressionChecker):
         names = [item.name for item in proj.items]
         for i, name in enumerate(names):
             if name in names[:i]:
-                fail(proj.items[i], f"Multiple result columns with the same name `{name}`",
-                     "ColumnNameConflict")
+                fail(
+                    proj.items[i],
+                    f"Multiple result columns with the same name `{name}`",
+                    "ColumnNameConflict",
+                )
         aggregating = any(self.has_aggregate(item.expr) for item in proj.items)
         keys = tuple(item.expr for item in proj.items if not self.has_aggregate(item.expr))
         if aggregating:
@@ -268,8 +300,12 @@ class _QueryChecker(ExpressionChecker):
             ast.Variable(item.name) for item in proj.items if not self.has_aggregate(item.expr)
         )
         for sort in proj.order_by:
-            self.expr(sort.expr, sort_scope, aggregates_ok=aggregating,
-                      opaque=projected if restricted else ())
+            self.expr(
+                sort.expr,
+                sort_scope,
+                aggregates_ok=aggregating,
+                opaque=projected if restricted else (),
+            )
             if aggregating and self.has_aggregate(sort.expr):
                 self.check_implicit_grouping(sort.expr, sort_keys)
         for bound in (proj.skip, proj.limit):
@@ -287,13 +323,22 @@ class _QueryChecker(ExpressionChecker):
         """SKIP / LIMIT: a constant, non-negative integer."""
         for node in ast.walk(expr):
             if isinstance(node, (ast.Variable, ast.PatternPredicate)):
-                fail(expr, "It is not allowed to refer to variables in SKIP or LIMIT",
-                     "NonConstantExpression")
+                fail(
+                    expr,
+                    "It is not allowed to refer to variables in SKIP or LIMIT",
+                    "NonConstantExpression",
+                )
         kind = self.expr(expr, scope)
         if kind not in ("int", ANY, "null"):
-            fail(expr, f"Type mismatch: SKIP and LIMIT take an integer, not {kind}",
-                 "InvalidArgumentType")
+            fail(
+                expr,
+                f"Type mismatch: SKIP and LIMIT take an integer, not {kind}",
+                "InvalidArgumentType",
+            )
         if isinstance(expr, ast.Literal) and type(expr.value) is int and expr.value < 0:
-            fail(expr, f"Invalid input. '{expr.value}' is not a valid value. Must be a "
-                 "non-negative integer.", "NegativeIntegerArgument")
-
+            fail(
+                expr,
+                f"Invalid input. '{expr.value}' is not a valid value. Must be a "
+                "non-negative integer.",
+                "NegativeIntegerArgument",
+            )

@@ -28,8 +28,10 @@ def main() -> None:
     from tugraph_bolt.cypher import parser, semantic
 
     parser._parser()
-    print(f"parser start-up: {(time.perf_counter() - started) * 1e3:.0f} ms "
-          "(grammar analysis cached by lark after the first run)")
+    print(
+        f"parser start-up: {(time.perf_counter() - started) * 1e3:.0f} ms "
+        "(grammar analysis cached by lark after the first run)"
+    )
     for query in QUERIES:
         parse_us = min(timeit.repeat(lambda q=query: parser.parse(q), number=50, repeat=7)) / 50
         tree = parser.parse(query)

@@ -55,7 +55,7 @@ def _queries_of(feature: str, pickle: dict) -> list[TckQuery]:
         if match:
             error = (match.group(1), match.group(2), match.group(3))
     procedures = tuple(
-        step["text"][len("there exists a procedure "):].rstrip(":").strip()
+        step["text"][len("there exists a procedure ") :].rstrip(":").strip()
         for step in pickle["steps"]
         if step["text"].startswith("there exists a procedure ")
     )
@@ -73,7 +73,5 @@ def _queries_of(feature: str, pickle: dict) -> list[TckQuery]:
             role = "query"
         else:
             continue
-        queries.append(
-            TckQuery(feature, pickle["name"], role, doc["content"], error, procedures)
-        )
+        queries.append(TckQuery(feature, pickle["name"], role, doc["content"], error, procedures))
     return queries

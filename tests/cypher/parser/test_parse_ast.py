@@ -163,8 +163,10 @@ def test_projection_text_is_verbatim_source():
 
 
 def test_match_pattern_and_where():
-    q = parse("OPTIONAL MATCH p = (a:Person:Admin {name: $n})<-[r:KNOWS|:LIKES*2..]-(b) "
-              "WHERE (a)-[:X]->(b) RETURN p")
+    q = parse(
+        "OPTIONAL MATCH p = (a:Person:Admin {name: $n})<-[r:KNOWS|:LIKES*2..]-(b) "
+        "WHERE (a)-[:X]->(b) RETURN p"
+    )
     match = q.parts[0].clauses[0]
     assert match.optional
     part = match.patterns[0]
@@ -207,8 +209,10 @@ def test_shortest_path():
 
 
 def test_projection_modifiers():
-    q = parse("MATCH (n) WITH DISTINCT n, n.x AS x ORDER BY x DESC, n ASC SKIP 1 LIMIT $l "
-              "WHERE x > 1 RETURN *, x AS y")
+    q = parse(
+        "MATCH (n) WITH DISTINCT n, n.x AS x ORDER BY x DESC, n ASC SKIP 1 LIMIT $l "
+        "WHERE x > 1 RETURN *, x AS y"
+    )
     with_clause, ret = q.parts[0].clauses[1], q.parts[0].clauses[2]
     proj = with_clause.projection
     assert proj.distinct and not proj.star
@@ -272,8 +276,10 @@ def test_union():
 
 
 def test_exists_subqueries():
-    q = parse("MATCH (n) WHERE exists { (n)-->(m) WHERE m.x = 1 } "
-              "AND EXISTS { MATCH (n)-->() RETURN true } RETURN n")
+    q = parse(
+        "MATCH (n) WHERE exists { (n)-->(m) WHERE m.x = 1 } "
+        "AND EXISTS { MATCH (n)-->() RETURN true } RETURN n"
+    )
     where = q.parts[0].clauses[0].where
     pattern_form, query_form = where.left, where.right
     assert pattern_form.patterns[0].element.nodes[1] == node("m")

@@ -60,8 +60,9 @@ def test_message_at_end_of_input():
 
 
 def test_minimum_integer_is_legal_only_negated():
-    assert parse("RETURN -9223372036854775808").parts[0].clauses[0].projection.items[0].expr.value \
-        == -(2**63)
+    assert parse("RETURN -9223372036854775808").parts[0].clauses[0].projection.items[
+        0
+    ].expr.value == -(2**63)
     with pytest.raises(CypherSyntaxError):
         parse("RETURN 9223372036854775808 - 1")
 

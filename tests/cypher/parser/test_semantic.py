@@ -105,7 +105,10 @@ def test_property_of_a_value_is_a_compile_time_type_error():
     with pytest.raises(CypherTypeError) as info:
         check(parse("WITH 123 AS x RETURN x.num"))
     assert (info.value.tck_type, info.value.phase, info.value.detail) == (
-        "TypeError", "compile time", "InvalidArgumentType")
+        "TypeError",
+        "compile time",
+        "InvalidArgumentType",
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,8 +126,15 @@ def test_columns(query, columns):
 
 def _registry() -> ProcedureRegistry:
     reg = ProcedureRegistry()
-    reg.register(Procedure("test.echo", [("x", "STRING")], [("out", "STRING")], "read",
-                           lambda ctx, args: [[args[0]]]))
+    reg.register(
+        Procedure(
+            "test.echo",
+            [("x", "STRING")],
+            [("out", "STRING")],
+            "read",
+            lambda ctx, args: [[args[0]]],
+        )
+    )
     reg.register(Procedure("test.write", [], [], "write", lambda ctx, args: []))
     return reg
 

@@ -37,8 +37,9 @@ def registry_for(signatures: tuple[str, ...]) -> ProcedureRegistry:
         m = _SIGNATURE.match(signature)
         assert m, signature
         registry.register(
-            Procedure(m.group(1), _fields(m.group(2)), _fields(m.group(3)), "read",
-                      lambda ctx, args: [])
+            Procedure(
+                m.group(1), _fields(m.group(2)), _fields(m.group(3)), "read", lambda ctx, args: []
+            )
         )
     return registry
 
@@ -57,8 +58,12 @@ def _outcome(text: str, procedures: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 def test_registry_helper_reads_tck_signatures():
-    reg = registry_for(("test.my.proc(name :: STRING?, in :: INTEGER?) :: (out :: INTEGER?)",
-                        "test.doNothing() :: ()"))
+    reg = registry_for(
+        (
+            "test.my.proc(name :: STRING?, in :: INTEGER?) :: (out :: INTEGER?)",
+            "test.doNothing() :: ()",
+        )
+    )
     proc = reg.get("test.my.proc")
     assert proc.params == [("name", "STRING"), ("in", "INTEGER")]
     assert proc.columns == [("out", "INTEGER")]
@@ -72,8 +77,10 @@ def test_every_valid_tck_query_compiles():
         outcome = compile_outcome(q)
         if outcome is not None:
             refused.append((q.ident, outcome))
-    print(f"\nTCK queries without a compile-time error: {len(queries)}, "
-          f"compiled: {len(queries) - len(refused)}")
+    print(
+        f"\nTCK queries without a compile-time error: {len(queries)}, "
+        f"compiled: {len(queries) - len(refused)}"
+    )
     assert len(queries) > 3500
     assert refused == []
 
@@ -89,8 +96,10 @@ def test_tck_compile_time_errors():
         outcome = compile_outcome(q)
         if outcome != q.compile_error:
             wrong.append((q.ident, q.compile_error, outcome))
-    print(f"\nTCK compile-time error expectations: {len(expected)}, matched: "
-          f"{len(expected) - skipped - len(wrong)}, left to the engine: {skipped}")
+    print(
+        f"\nTCK compile-time error expectations: {len(expected)}, matched: "
+        f"{len(expected) - skipped - len(wrong)}, left to the engine: {skipped}"
+    )
     assert len(expected) > 500
     assert wrong == []
 

@@ -86,7 +86,7 @@ def _bind_node(spec: _NodeSpec, rec, row):
 class _Part:
     """One compiled pattern part with its anchor and traversal steps."""
 
-    def __init__(self, part: ast.PatternPart, compiler, bound: set, hints: dict):
+    def __init__(self, part: ast.PatternPart, compiler, bound: set, hints: dict, filters=()):
         elem = part.element
         self.path_var = part.variable
         self.shortest = part.shortest
@@ -99,6 +99,7 @@ class _Part:
         self.steps = [(i, i, i + 1, self.rels[i].direction) for i in range(a, len(self.rels))]
         self.n_right = len(self.steps)
         self.steps += [(i, i + 1, i, _FLIP[self.rels[i].direction]) for i in range(a - 1, -1, -1)]
+        self.stage_filters, self.unplaced = self._place_filters(bound, filters)
         self.seek_keys = []  # (label, key, compiled value, value is a list of keys)
         self.id_seek = None  # (compiled value, value is a list) from WHERE id(n) = ...
         spec = self.nodes[a]
@@ -110,6 +111,25 @@ class _Part:
             for label in spec.labels:
                 self.seek_keys += [(label, k, f, False) for k, f in _seekable(spec, bound)]
                 self.seek_keys += [(label, k, f, many) for k, f, many in var_hints if k]
+
+    def _place_filters(self, bound, filters):
+        """WHERE conjuncts checked as soon as their variables are bound: {stage: [fn]}
+        where stage -1 is after the anchor and k after step k; the rest are returned."""
+        stages: dict = {}
+        known = set(bound) | {self.nodes[self.anchor].var}
+        order = [(-1, set(known))]
+        for k, (ri, _src, dst, _d) in enumerate(self.steps):
+            known |= {self.rels[ri].var, self.nodes[dst].var}
+            order.append((k, set(known)))
+        unplaced = []
+        for fn, needs in filters:
+            for stage, have in order:
+                if needs <= have:
+                    stages.setdefault(stage, []).append(fn)
+                    break
+            else:
+                unplaced.append((fn, needs))
+        return stages, unplaced
 
     def _choose_anchor(self, bound, hints) -> int:
         for spec in self.nodes:
@@ -194,6 +214,7 @@ class _Part:
         tx = rt.tx
         spec = self.nodes[self.anchor]
         var = spec.var
+        early = self.stage_filters.get(-1)
         if (not self.steps and not self.path_var and var is not None and var not in row
                 and spec.props is None and len(spec.labels) <= 1 and not self.seek_keys
                 and self.id_seek is None):
@@ -201,13 +222,16 @@ class _Part:
             for nid in self.anchor_ids(row, rt):
                 new = dict(row)
                 new[var] = node_view(tx.node(nid))
-                yield new, used
+                if early is None or _passes(early, new, rt):
+                    yield new, used
             return
         for nid in self.anchor_ids(row, rt):
             rec = tx.node(nid)
             if not _node_ok(spec, rec, row, rt):
                 continue
             start_row = _bind_node(spec, rec, row)
+            if early is not None and not _passes(early, start_row, rt):
+                continue
             if not self.steps and not self.path_var:
                 yield start_row, used
                 continue
@@ -227,6 +251,7 @@ class _Part:
         rel = self.rels[ri]
         spec = self.nodes[dst]
         tx = rt.tx
+        early = self.stage_filters.get(k)
         if rel.var_length:
             if self.shortest:
                 walks = self._shortest(rel, spec, cur, direction, row, used, rt)
@@ -246,6 +271,8 @@ class _Part:
                         nrow = dict(row)
                         nrow[rel.var] = views
                 nrow = _bind_node(spec, rec, nrow)
+                if early is not None and not _passes(early, nrow, rt):
+                    continue
                 ntrail = trail
                 if trail is not None:
                     ntrail = dict(trail)
@@ -281,6 +308,8 @@ class _Part:
                 if not _node_ok(spec, rec, nrow, rt):
                     continue
                 nrow = _bind_node(spec, rec, nrow)
+            if early is not None and not _passes(early, nrow, rt):
+                continue
             if last:
                 yield nrow, used + (rid,)
                 continue
@@ -375,6 +404,18 @@ class _Part:
         return values.Path(tuple(nodes), tuple(rels))
 
 
+def _passes(filters, row, rt) -> bool:
+    """An early WHERE check: drop the row only when a conjunct is surely not true. Errors
+    are left to the full WHERE, which still runs on every complete match."""
+    for f in filters:
+        try:
+            if f(row, rt) is not True:
+                return False
+        except errors.CypherError:
+            continue
+    return True
+
+
 def _as_node_id(value):
     """id(n) values are integers; elementId(n) values are their decimal strings."""
     if type(value) is int:
@@ -438,13 +479,17 @@ def _element_vars(elem) -> list:
 class PatternMatcher:
     """Matches a list of pattern parts against a row; yields the extended rows."""
 
-    def __init__(self, parts, compiler, scope, hints: dict | None = None):
+    def __init__(self, parts, compiler, scope, hints: dict | None = None, filters=()):
+        """filters: [(compiled WHERE conjunct, variables it reads)] to check early."""
         scope = set(scope)
         self.new_vars = [v for v in pattern_vars(parts) if v not in scope]
         self.parts = []
         bound = set(scope)
+        pending = list(filters)
         for part in parts:
-            self.parts.append(_Part(part, compiler, bound, hints or {}))
+            compiled = _Part(part, compiler, bound, hints or {}, pending)
+            pending = compiled.unplaced
+            self.parts.append(compiled)
             bound.update(v for v in pattern_vars([part]) if v is not None)
 
     def match(self, row, rt, used=()):

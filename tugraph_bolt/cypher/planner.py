@@ -18,7 +18,7 @@ from . import ast, ops
 from .clauses import CreateClause, DeleteClause, MergeClause, SetClause
 from .compile_expr import ExprCompiler
 from .degree import DegreeMatchOp, degree_rewrite
-from .patterns import PatternMatcher
+from .patterns import PatternMatcher, pattern_vars
 from .projection import Projection
 
 _UPDATING = (ast.Create, ast.Merge, ast.Set, ast.Remove, ast.Delete, ast.Foreach)
@@ -28,9 +28,10 @@ class MatchOp:
     def __init__(self, clause: ast.Match, scope: list[str], planner):
         compiler = ExprCompiler(scope, None, planner)
         hints = _seek_hints(clause.where, scope, compiler)
-        self.matcher = PatternMatcher(list(clause.patterns), compiler, scope, hints)
+        where_compiler = compiler.child(pattern_vars(clause.patterns))
+        filters = _early_filters(clause.where, where_compiler)
+        self.matcher = PatternMatcher(list(clause.patterns), compiler, scope, hints, filters)
         self.optional = clause.optional
-        where_compiler = compiler.child(self.matcher.new_vars)
         self.where = where_compiler.predicate(clause.where) if clause.where is not None else None
         self.name = "OptionalMatch" if clause.optional else "Match"
 
@@ -65,6 +66,31 @@ class MatchOp:
                     yield r
             if not found:
                 yield {**row, **nulls}
+
+
+def _conjuncts(where) -> list:
+    out, stack = [], [where]
+    while stack:
+        e = stack.pop()
+        if type(e) is ast.BinaryOp and e.op == "AND":
+            stack += [e.right, e.left]
+        else:
+            out.append(e)
+    return out
+
+
+def _early_filters(where, compiler) -> list:
+    """WHERE conjuncts the matcher may check as soon as their variables are bound."""
+    if where is None:
+        return []
+    filters = []
+    for conjunct in _conjuncts(where):
+        nodes = list(ast.walk(conjunct))
+        if any(type(n).__name__ in _SCOPING or type(n) is ast.MapProjection for n in nodes):
+            continue  # inner scopes and subpatterns: left to the full WHERE
+        needs = {n.name for n in nodes if type(n) is ast.Variable}
+        filters.append((compiler.compile(conjunct), needs))
+    return filters
 
 
 def _seek_hints(where, scope, compiler) -> dict:
@@ -430,8 +456,6 @@ class ForeachOp:
 
 
 def _pattern_names(parts) -> list[str]:
-    from .patterns import pattern_vars
-
     return pattern_vars(parts)
 
 

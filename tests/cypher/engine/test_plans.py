@@ -202,3 +202,13 @@ def test_id_seek():
     assert db.run("MATCH (p:Person) WHERE id(p) IN $ids RETURN p.id", {"ids": [nid, -5]}) == [[7]]
     assert db.run("MATCH (p:City) WHERE id(p) = $i RETURN p", {"i": nid}) == []
     assert db.run("MATCH (p) WHERE elementId(p) = $e RETURN p.id", {"e": str(nid)}) == [[7]]
+
+
+def test_where_conjuncts_filter_before_expanding():
+    db = people(200, index=False)
+    db.run("CREATE (:Hub)")
+    db.run("MATCH (p:Person), (h:Hub) CREATE (p)-[:R]->(h)")
+    tx = CountingTx(db.store.begin())
+    q = "MATCH (a:Person)-[:R]->(b:Hub) WHERE a.id < 2 AND b:Hub RETURN a.id ORDER BY a.id"
+    assert list(db.engine.run(q, {}, tx).records) == [[0], [1]]
+    assert tx.node_reads < 220  # the scan, plus the hub only for the two rows that pass

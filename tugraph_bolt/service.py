@@ -14,6 +14,7 @@ has applied them.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -142,6 +143,9 @@ class Database:
         self.engine = CypherEngine(self.procedures)
         self.ids = IdBlocks(self._reserve_ids, 1024)
         self._verified = VerifiedCache()
+        # rand() and friends: one generator (seeding one per statement costs ~20 us); their
+        # values are decided while executing and travel inside the effects
+        self._random = random.Random()
         self._sessions_lock = threading.Lock()
         self._open_tx: dict[str, TxHandle] = {}
         self.counters = {"queries": 0, "writes": 0, "conflicts": 0, "retries": 0,
@@ -249,8 +253,8 @@ class Database:
     def _context(self, session_user: str, graph: str, params: dict) -> QueryContext:
         ns = time.time_ns()
         now = values.DateTime(ns // 1_000_000_000, ns % 1_000_000_000, 0, None)
-        return QueryContext(params=params, now=now, user=session_user, graph=graph,
-                            procedures=self.procedures, hooks=self)
+        return QueryContext(params=params, now=now, random=self._random, user=session_user,
+                            graph=graph, procedures=self.procedures, hooks=self)
 
     def _begin_tx(self) -> Transaction:
         return Transaction(self.log.state, self.ids, strict_schema=self.config.strict_schema)

@@ -40,7 +40,8 @@ class Transaction(SchemaWrites):
         self.root = state  # the working root: snapshot + own writes
         self.ids = ids
         self.strict_schema = strict_schema
-        self.request_id = request_id or new_request_id()
+        # drawn only when a command is built: read-only transactions never need one
+        self.request_id = request_id
         self._effects: list[list] = []
         self._reads: dict[tuple[str, int], int] = {}  # insertion-ordered: deterministic
         self._schema_read: int | None = None
@@ -386,6 +387,8 @@ class Transaction(SchemaWrites):
                     detail="DeleteConnectedNode",
                 )
         reads = [[kind, entity_id, version] for (kind, entity_id), version in self._reads.items()]
+        if self.request_id is None:
+            self.request_id = new_request_id()
         self._command = tx_command(self._effects, reads, self._schema_read, self.request_id)
         return self._command
 

@@ -340,3 +340,28 @@ def test_ipv6_loopback():
         assert (status, doc) == (200, {"status": "ok"})
     finally:
         server.stop()
+
+
+def test_server_version_header_out_and_in():
+    """TuGraph HA: each answer names the data version; a request may demand at least one."""
+    db = Database(NodeConfig(host="127.0.0.1", bookmark_timeout=0.2))
+    server = HttpServer("127.0.0.1", 0, db)
+    server.start()
+    try:
+        http = Http(server.address)
+        token = http.login()
+        auth = {"Authorization": f"Bearer {token}"}
+        status, headers, _ = http.request("POST", "/cypher", {"script": "CREATE (:V)"}, auth)
+        written = int(headers["server_version"])
+        assert status == 200 and written == db.log.applied_index >= 1
+        status, headers, _ = http.request("POST", "/cypher", {"script": "MATCH (n) RETURN n"},
+                                          {**auth, "server_version": str(written)})
+        assert status == 200 and int(headers["server_version"]) == written
+        status, doc = http.json("POST", "/cypher", {"script": "RETURN 1"},
+                                {**auth, "server_version": str(written + 100)})
+        assert status == 503 and doc["code"] == "Neo.TransientError.Transaction.BookmarkTimeout"
+        status, doc = http.json("POST", "/cypher", {"script": "RETURN 1"},
+                                {**auth, "server_version": "soon"})
+        assert status == 400 and "server_version" in doc["error_message"]
+    finally:
+        server.stop()

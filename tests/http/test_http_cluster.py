@@ -68,6 +68,15 @@ def test_a_write_over_http_on_a_follower_replicates(cluster):
             return c.run("MATCH (n:ViaHttp) RETURN n.k")[1] == [[7]]
 
     wait_until(seen_on_other, 30, what="the HTTP write on another node")
+    # read-your-writes on a third node through TuGraph's server_version header
+    written = http.request("POST", "/cypher", {"script": "CREATE (:Versioned)"},
+                           {"Authorization": f"Bearer {token}"})[1]["server_version"]
+    elsewhere = wait_http(other)
+    status, headers, body = elsewhere.request(
+        "POST", "/cypher", {"script": "MATCH (n:Versioned) RETURN count(n) AS c"},
+        {"Authorization": f"Bearer {elsewhere.login()}", "server_version": written})
+    assert status == 200 and json.loads(body)["result"] == [[1]]
+    assert int(headers["server_version"]) >= int(written)
     # the follower's metrics counted the write it forwarded to the leader
     metrics = {s.name: s.value for f in text_string_to_metric_families(
         http.request("GET", "/metrics")[2].decode()) for s in f.samples if not s.labels}

@@ -31,6 +31,7 @@ from .. import errors
 from ..bolt.backend import Session
 from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from ..metrics import metrics_for
+from ..service import bookmark_for
 from .http_auth import BadToken, TokenSigner, bearer_token
 from .http_views import LeaderStatusCache, cluster_status, header_of, readiness, to_json_value
 
@@ -123,7 +124,7 @@ class HttpServer:
         self.signer.revoke(bearer_token(authorization))
         return _json(200, {})
 
-    def cypher(self, body: dict, authorization: str | None):
+    def cypher(self, body: dict, authorization: str | None, server_version: str | None = None):
         claims = self._claims(authorization)
         script = body.get("script", body.get("cypher"))
         graph = body.get("graph", "default")
@@ -141,7 +142,11 @@ class HttpServer:
                           user=claims["sub"])
         started = time.perf_counter()
         try:
-            result = self.service.run(session, script, params, {"db": graph})
+            extra = {"db": graph}
+            if server_version:
+                # TuGraph HA: "serve me data at least this new" — our bookmark, by log index
+                extra["bookmarks"] = [bookmark_for(_version(server_version))]
+            result = self.service.run(session, script, params, extra)
             rows, _ = result.fetch(-1)
         except errors.DatabaseError as e:
             status = 503 if e.classification == "TransientError" else 400
@@ -149,9 +154,12 @@ class HttpServer:
                 status = 401
             raise HttpError(status, e.message, e.code) from None
         elapsed = time.perf_counter() - started
-        return _json(200, {"result": [[to_json_value(v) for v in row] for row in rows],
-                           "header": header_of(list(result.fields), rows),
-                           "size": len(rows), "elapsed": round(elapsed, 6)})
+        doc = _json(200, {"result": [[to_json_value(v) for v in row] for row in rows],
+                          "header": header_of(list(result.fields), rows),
+                          "size": len(rows), "elapsed": round(elapsed, 6)})
+        bookmark = result.summary().get("bookmark") or ""
+        version = bookmark.rpartition(":")[2] if bookmark else str(self.service.log.applied_index)
+        return (*doc, {"server_version": version})
 
     def cluster(self):
         return _json(200, cluster_status(self.service, self.leader_cache))
@@ -178,6 +186,17 @@ class HttpServer:
 
 class _IPv6Server(ThreadingHTTPServer):
     address_family = socket.AF_INET6
+
+
+def _version(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise HttpError(400, f"server_version must be a log index (an integer >= 0), "
+                             f"got {text!r}", "Neo.ClientError.Request.Invalid")
+    return value
 
 
 def _json(status: int, doc) -> tuple[int, str, bytes]:
@@ -210,14 +229,17 @@ class _Handler(BaseHTTPRequestHandler):
             # read the body first, whatever the route: unread bytes would be taken for the
             # next request on this keep-alive connection
             raw = self._read_body()
-            status, ctype, body = self._route(method, path, raw)
+            status, ctype, body, *more = self._route(method, path, raw)
+            headers = more[0] if more else {}
         except HttpError as e:
+            headers = {}
             doc = {"error_message": e.message}
             if e.code:
                 doc["code"] = e.code
             status, ctype, body = _json(e.status, doc)
         except Exception:
             log.exception("HTTP %s %s failed", method, path)
+            headers = {}
             status, ctype, body = _json(500, {"error_message": "internal error (see the log)",
                                               "code": "Neo.DatabaseError.General.UnknownError"})
         # label by known paths only: arbitrary paths would grow the series without bound
@@ -227,6 +249,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(body)
@@ -249,7 +273,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path in _TOKEN_ROUTES:
             # TuGraph's examples also carry the token in the body
             authorization = self.headers.get("Authorization") or body.get("Authorization")
-            return route[1](body, authorization if isinstance(authorization, str) else None)
+            authorization = authorization if isinstance(authorization, str) else None
+            if path == "/cypher":
+                return app.cypher(body, authorization, self.headers.get("server_version"))
+            return route[1](body, authorization)
         return route[1](body)
 
     def _read_body(self) -> bytes:

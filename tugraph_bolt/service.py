@@ -40,7 +40,8 @@ SERVER_AGENT = "Neo4j/5.26.0"
 def make_log(cfg: NodeConfig):
     """LocalLog for a single node, RaftLog for a cluster member."""
     if not cfg.clustered:
-        return LocalLog(GraphMachine())
+        return LocalLog(GraphMachine(), cfg.data_dir, durable=cfg.raft_durable,
+                        snapshot_entries=cfg.raft_snapshot_entries)
     from .cluster.raftlog import RaftLog
 
     return RaftLog(cfg, GraphMachine())

@@ -217,3 +217,16 @@ def test_bad_config_is_refused_naming_the_key(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "config key 'bolt_port'" in proc.stderr
+
+
+@pytest.mark.parametrize("how", ["stop", "kill"])
+def test_a_single_node_keeps_its_data_across_restarts(single_node, how):
+    with driver_for(single_node.address) as d:
+        d.execute_query("UNWIND range(1, 25) AS i CREATE (:Kept {i: i})", database_="default")
+    single_node.stop() if how == "stop" else single_node.kill()
+    single_node.start()
+    single_node.wait_bolt(30)
+    with driver_for(single_node.address) as d:
+        rec = d.execute_query("MATCH (k:Kept) RETURN count(k) AS c, sum(k.i) AS s",
+                              database_="default").records[0]
+    assert (rec["c"], rec["s"]) == (25, 325)

@@ -184,3 +184,34 @@ def test_metrics_count_bolt_connections_when_given_the_listener():
     finally:
         server.stop()
         bolt.stop(1.0)
+
+
+class CannedStatuses:
+    """Stands in for MemberStatusCache: what each member would answer over Bolt."""
+
+    def __init__(self, by_port):
+        self.by_port = by_port
+        self.asked = []
+
+    def get(self, db, member):
+        self.asked.append(member["node_id"])
+        return self.by_port.get(member["bolt_port"])
+
+
+def test_a_followers_view_asks_the_leader_and_the_learner_for_lags():
+    from tugraph_bolt.server.http_views import cluster_status
+
+    db = Database(NodeConfig(host="127.0.0.1"), ScriptedClusterLog(node_id=2, leader=1))
+    leader_port, learner_port = MEMBERS[0]["bolt_port"], MEMBERS[3]["bolt_port"]
+    cache = CannedStatuses({
+        leader_port: {"commit": 50, "progress": {"2": {"match": 50}, "3": {"match": 45}}},
+        learner_port: {"applied": 44},
+    })
+    doc = cluster_status(db, cache)
+    assert doc["role"] == "follower" and doc["leader"] == 1
+    assert [(m["node_id"], m["role"], m["lag"]) for m in doc["members"]] == [
+        (1, "leader", 0), (2, "follower", 0), (3, "follower", 5), (4, "learner", 6)]
+    assert cache.asked == [1, 4]
+    # nobody answers: lags this node cannot know are None, its own comes from its log
+    doc = cluster_status(db, CannedStatuses({}))
+    assert [m["lag"] for m in doc["members"]] == [0, 0, None, None]

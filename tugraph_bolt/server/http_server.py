@@ -33,7 +33,7 @@ from ..metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from ..metrics import metrics_for
 from ..service import bookmark_for
 from .http_auth import BadToken, TokenSigner, bearer_token
-from .http_views import LeaderStatusCache, cluster_status, header_of, readiness, to_json_value
+from .http_views import MemberStatusCache, cluster_status, header_of, readiness, to_json_value
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class HttpServer:
         self.service = service
         self.signer = TokenSigner(ttl=token_ttl)
         self.metrics = metrics_for(service, bolt_server)
-        self.leader_cache = LeaderStatusCache()
+        self.status_cache = MemberStatusCache()
         self.max_body = max_body
         self._ids = itertools.count(1)
         self._httpd: ThreadingHTTPServer | None = None
@@ -162,7 +162,7 @@ class HttpServer:
         return (*doc, {"server_version": version})
 
     def cluster(self):
-        return _json(200, cluster_status(self.service, self.leader_cache))
+        return _json(200, cluster_status(self.service, self.status_cache))
 
     def healthz(self):
         fatal = self.service.fatal

@@ -76,25 +76,25 @@ def header_of(fields: list[str], rows: list[list]) -> list[dict]:
 READY_MAX_LAG = 16  # committed-but-unapplied entries a node may have and still be "caught up"
 
 
-class LeaderStatusCache:
-    """The leader's etcd-shaped status, asked over Bolt at most once a second, so a
-    follower's /cluster can show every voter's lag (only the leader tracks match indexes)."""
+class MemberStatusCache:
+    """Other members' etcd-shaped status, asked over Bolt at most once a second each, so any
+    node's /cluster can show every member's lag (only the leader tracks voters' match
+    indexes, and nobody tracks a learner's by node id)."""
 
     def __init__(self, ttl: float = 1.0):
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._at = 0.0
-        self._key = None
-        self._value: dict | None = None
+        self._seen: dict[tuple[str, int], tuple[float, dict | None]] = {}
 
-    def get(self, db, leader_row: dict) -> dict | None:
-        key = (leader_row["ip"], leader_row["bolt_port"])
+    def get(self, db, member: dict) -> dict | None:
+        key = (member["ip"], member["bolt_port"])
         with self._lock:
-            if self._key == key and time.monotonic() - self._at < self.ttl:
-                return self._value
+            hit = self._seen.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.ttl:
+                return hit[1]
         value = _ask_status(db, *key)
         with self._lock:
-            self._key, self._at, self._value = key, time.monotonic(), value
+            self._seen[key] = (time.monotonic(), value)
         return value
 
 
@@ -130,7 +130,7 @@ def readiness(db, status: dict) -> tuple[bool, str]:
     return True, "leader known and caught up"
 
 
-def cluster_status(db, leader_cache: LeaderStatusCache | None = None) -> dict:
+def cluster_status(db, cache: MemberStatusCache | None = None) -> dict:
     status = db.status_info()
     log = db.log
     applied = log.applied_index
@@ -157,12 +157,12 @@ def cluster_status(db, leader_cache: LeaderStatusCache | None = None) -> dict:
                            "lag": 0}]
         return doc
     rows = log.member_rows()
+    leader_row = next((r for r in rows if r["is_leader"]), None)
     leader_status = status if log.is_leader else None
-    if leader_status is None and leader_cache is not None:
-        leader_row = next((r for r in rows if r["is_leader"]), None)
-        if leader_row is not None:
-            leader_status = leader_cache.get(db, leader_row)
+    if leader_status is None and cache is not None and leader_row is not None:
+        leader_status = cache.get(db, leader_row)
     lags = follower_lags(leader_status) if leader_status else {}
+    leader_commit = int(leader_status.get("commit") or 0) if leader_status else None
     for r in rows:
         member = {k: r[k] for k in ("node_id", "ip", "bolt_port", "raft_port", "is_leader",
                                     "learner")}
@@ -172,9 +172,22 @@ def cluster_status(db, leader_cache: LeaderStatusCache | None = None) -> dict:
             member["lag"] = 0
         elif str(r["node_id"]) in lags:
             member["lag"] = lags[str(r["node_id"])]
-        elif r["node_id"] == doc["node_id"]:
-            member["lag"] = doc["lag"]
         else:
-            member["lag"] = None  # unknown: learners are tracked by connection, not id
+            member["lag"] = _lag_by_asking(db, r, doc, leader_commit, cache)
         doc["members"].append(member)
     return doc
+
+
+def _lag_by_asking(db, row: dict, doc: dict, leader_commit, cache) -> int | None:
+    """A member the leader's progress does not cover (a learner, or no leader status):
+    the leader's commit minus what that member says it applied; None when unknown."""
+    if row["node_id"] == doc["node_id"]:
+        applied = doc["applied"]
+    else:
+        other = cache.get(db, row) if cache is not None else None
+        applied = other.get("applied") if other else None
+    if applied is None:
+        return None
+    if leader_commit is None:
+        return doc["lag"] if row["node_id"] == doc["node_id"] else None
+    return max(leader_commit - int(applied), 0)

@@ -165,15 +165,17 @@ _READABLE = {
 
 
 def _describe_expected(names) -> str:
-    words = []
-    for name in sorted(names):
+    """Readable alternatives: kinds of token first, then keywords, then punctuation."""
+    words: list[str] = []
+    for name in names:
         word = _READABLE.get(name, name if name.isupper() and name.isalpha() else None)
         if word is not None and word not in words:
             words.append(word)
     if not words:
         return "something else"
-    if len(words) > 12:
-        words = words[:12] + ["..."]
+    words.sort(key=lambda w: (0 if w[0].islower() else 2 if w[0] == "'" else 1, w))
+    if len(words) > 15:
+        words = words[:15] + ["..."]
     return ", ".join(words)
 
 
@@ -193,7 +195,7 @@ def _syntax_error(query: str, exc: UnexpectedInput) -> CypherSyntaxError:
             line, column = _end_position(query)
         else:
             found = repr(str(exc.token))
-        expected = _describe_expected(exc.expected)
+        expected = _describe_expected(_acceptable(exc))
     elif isinstance(exc, UnexpectedEOF):
         found = "end of input"
         line, column = _end_position(query)
@@ -202,6 +204,29 @@ def _syntax_error(query: str, exc: UnexpectedInput) -> CypherSyntaxError:
         found, expected = "input", "something else"
     message = f"Invalid input {found}: expected {expected} (line {line}, column {column})"
     return CypherSyntaxError(message, detail=detail, line=line, column=column)
+
+
+_soft_keywords: frozenset[str] | None = None
+
+
+def _acceptable(exc: UnexpectedToken) -> set[str]:
+    """The terminals the parser would really take here. lark's `expected` is the LALR
+    state's lookahead set, which merges contexts (it offers AND after `MATCH (n)`);
+    replaying each terminal on the interactive parser is exact. Keywords accepted only
+    because they may name a variable are folded into 'an identifier'."""
+    global _soft_keywords
+    try:
+        names = set(exc.interactive_parser.accepts())
+    except Exception:  # lark internals: fall back to the state's lookahead set
+        names = set(exc.expected)
+    if _soft_keywords is None:
+        rules = _parser().rules
+        _soft_keywords = frozenset(
+            r.expansion[0].name for r in rules if r.origin.name == "_soft_keyword"
+        )
+    if "NAME" in names:
+        names -= _soft_keywords
+    return names
 
 
 def _end_position(query: str) -> tuple[int, int]:

@@ -71,3 +71,18 @@ def test_absurd_nesting_is_a_syntax_error_not_a_crash():
     with pytest.raises(CypherSyntaxError) as info:
         parse("RETURN " + "[" * 3000 + "]" * 3000)
     assert "nests too deeply" in str(info.value)
+
+
+def test_expected_lists_only_what_fits_here():
+    with pytest.raises(CypherSyntaxError) as info:
+        parse("MATCH (n) WHER n.x = 1 RETURN n")
+    expected = str(info.value).split("expected ", 1)[1]
+    assert "WHERE" in expected and "RETURN" in expected
+    assert "AND" not in expected and "'^'" not in expected  # not valid after a pattern
+
+
+def test_keywords_that_may_be_identifiers_fold_into_identifier():
+    with pytest.raises(CypherSyntaxError) as info:
+        parse("RETURN 1 +")
+    message = str(info.value)
+    assert "an identifier" in message and "ASCENDING" not in message

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from .ops import cluster_cmds
-from .ops.connect import Credentials, OpsError, connect_any, parse_addresses
+from .ops.connect import Credentials, OpsError, connect_any, parse_addresses, show
 from .ops.table import to_json
 
 COMMANDS = ("status", "nodes", "add", "add-learner", "remove", "promote", "transfer-leader")
@@ -87,9 +87,9 @@ def _shell(args) -> int:
 
     addresses = parse_addresses(args.address)
     creds = Credentials.from_args(args.user, args.password, args.timeout)
-    client, _ = connect_any(addresses, creds)
+    client, address = connect_any(addresses, creds)
     try:
-        shell = Shell(client, as_json=args.json)
+        shell = Shell(client, as_json=args.json, address=show(address))
         if args.execute is not None:
             return shell.run_script(args.execute)
         if sys.stdin.isatty():

@@ -72,5 +72,6 @@ def test_display_of_graph_and_other_values():
     assert display(values.Path((a, b), (r,))) == '(:P {"name":"A"})-[:KNOWS]->()'
     assert display(values.Path((b, a), (r,))) == '()<-[:KNOWS]-(:P {"name":"A"})'
     assert display([1, "x", None]) == '[1,"x",null]'
-    assert display(values.Date(0)) == '"1970-01-01"'
+    assert display(values.Date(0)) == "1970-01-01"
+    assert display([values.Date(0)]) == '["1970-01-01"]'
     assert (display(True), display(1.5), display(None)) == ("true", "1.5", "null")

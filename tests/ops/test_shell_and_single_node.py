@@ -73,6 +73,7 @@ def test_shell_interactive_prompt_on_a_terminal(bolt_node, tmp_path):
 
     try:
         read_until(b"tugraph> ")
+        assert f"Connected to {bolt_node} (".encode() in seen
         os.write(master, b"RETURN 40 + 2\n")
         read_until(b"-> ")
         os.write(master, b"AS answer;\n")

@@ -63,8 +63,9 @@ def _summary_line(count: int, summary: dict) -> str:
 
 
 class Shell:
-    def __init__(self, client: BoltClient, out=None, as_json: bool = False):
+    def __init__(self, client: BoltClient, out=None, as_json: bool = False, address: str = ""):
         self.client = client
+        self.address = address
         self.out = out or sys.stdout
         self.as_json = as_json
 
@@ -102,8 +103,8 @@ class Shell:
                 readline.read_history_file(history)
             except OSError:
                 pass
-        print(f"Connected to {self.client.server_info.get('server', 'tugraph-bolt')}. "
-              + HELP, file=self.out)
+        agent = self.client.server_info.get("server", "tugraph-bolt")
+        print(f"Connected to {self.address or 'the server'} ({agent}). {HELP}", file=self.out)
         pending = ""
         try:
             while True:

@@ -37,6 +37,10 @@ def display(v) -> str:
             out += f"-{display(rel)}->" if rel.end == node.id else f"<-{display(rel)}-"
             out += display(node)
         return out
+    if isinstance(v, (*values.TEMPORAL_TYPES, values.Point)):
+        from ..cypher.temporal import to_string
+
+        return to_string(v)
     return _json(v)
 
 

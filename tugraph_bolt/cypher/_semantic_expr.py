@@ -96,20 +96,24 @@ class _Ctx:
 
 
 _PLAIN = _Ctx()
-_function_names: frozenset[str] | None = None
+_extra_function_names: frozenset[str] | None = None
 
 
 def _default_function_exists(name: str) -> bool:
-    """The cypher function tables; lenient for namespaced names and if tables are missing."""
-    global _function_names
-    if _function_names is None:
+    """The executor's function table (looked up live: it may grow), aggregates and the
+    temporal/spatial tables; lenient for namespaced names and if the table is missing."""
+    global _extra_function_names
+    if "." in name:
+        return True
+    try:
+        from tugraph_bolt.cypher import functions
+    except Exception:  # the table is another layer's; never block queries on it
+        return True
+    lowered = name.lower()
+    if lowered in functions.FUNCTIONS:
+        return True
+    if _extra_function_names is None:
         names = set(AGGREGATE_NAMES) | {"exists"}
-        try:
-            from tugraph_bolt.cypher import functions
-
-            names |= {n.lower() for n in functions.FUNCTIONS}
-        except Exception:  # the table is another layer's; never block queries on it
-            return True
         for module, attr in (
             ("tugraph_bolt.cypher.temporal.functions", "TEMPORAL_FUNCTIONS"),
             ("tugraph_bolt.cypher.spatial", "SPATIAL_FUNCTIONS"),
@@ -119,8 +123,8 @@ def _default_function_exists(name: str) -> bool:
                 names |= {n.lower() for n in table}
             except Exception:
                 pass
-        _function_names = frozenset(names)
-    return "." in name or name.lower() in _function_names
+        _extra_function_names = frozenset(names)
+    return lowered in _extra_function_names
 
 
 class ExpressionChecker:

@@ -212,3 +212,31 @@ def test_where_conjuncts_filter_before_expanding():
     q = "MATCH (a:Person)-[:R]->(b:Hub) WHERE a.id < 2 AND b:Hub RETURN a.id ORDER BY a.id"
     assert list(db.engine.run(q, {}, tx).records) == [[0], [1]]
     assert tx.node_reads < 220  # the scan, plus the hub only for the two rows that pass
+
+
+def test_compiled_queries_are_shared_safely_between_threads():
+    import threading
+
+    db = people(300, index=True)
+    queries = [
+        ("MATCH (p:Person {id: $id}) RETURN p.name", lambda i: [[f"p{i}"]]),
+        ("MATCH (p:Person) WHERE p.id < $id RETURN count(p)", lambda i: [[i]]),
+    ]
+    failures = []
+
+    def worker(seed: int):
+        tx = db.store.begin()
+        for n in range(200):
+            i = (seed * 31 + n) % 300
+            for q, expect in queries:
+                got = list(db.engine.run(q, {"id": i}, tx).records)
+                if got != expect(i):
+                    failures.append((q, i, got))
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    assert failures == []

@@ -46,6 +46,10 @@ def _id_order(item):
 
 def pytest_addoption(parser):
     parser.addoption(
+        "--tck-backend", choices=("engine", "service"), default="engine",
+        help="run queries on the engine alone (default) or through the database service",
+    )
+    parser.addoption(
         "--tck-update-known-failures", action="store_true", default=False,
         help="run every TCK scenario ignoring known_failures.txt, then rewrite that list",
     )

@@ -105,16 +105,74 @@ _ERROR = re.compile(
 )
 
 
-class ScenarioRun:
-    def __init__(self, scenario: Scenario):
+class EngineBackend:
+    """The engine alone: CypherEngine.run on a Store transaction, then Store.commit."""
+
+    def __init__(self):
         from tugraph_bolt.cypher.engine import CypherEngine
         from tugraph_bolt.graph import Store
         from tugraph_bolt.procedures import default_registry
 
-        self.scenario = scenario
         self.store = Store()
         self.procedures = default_registry()
         self.engine = CypherEngine(procedures=self.procedures)
+
+    @property
+    def state(self):
+        return self.store.state
+
+    def run(self, query: str, params: dict) -> tuple[list[str], list[list]]:
+        from tugraph_bolt.cypher.engine import QueryContext
+
+        # One statement time per query, as a server would fix it (temporal clocks read it).
+        now_ns = time.time_ns()
+        now = V.DateTime(now_ns // 1_000_000_000, now_ns % 1_000_000_000, 0, "UTC")
+        ctx = QueryContext(params=params, now=now, random=random.Random(0),
+                           procedures=self.procedures)
+        tx = self.store.begin()
+        result = self.engine.run(query, params, tx, ctx)
+        rows = [list(r) for r in result.records]
+        self.store.commit(tx).raise_for_error()
+        return list(result.columns), rows
+
+    def close(self) -> None:
+        pass
+
+
+class ServiceBackend:
+    """The database service the Bolt server calls: auto-commit runs through its write path
+    (effects submitted to the local log, applied, then rows)."""
+
+    def __init__(self):
+        from tugraph_bolt.bolt.backend import Session
+        from tugraph_bolt.config import load_config
+        from tugraph_bolt.service import Database
+
+        cfg, _warnings = load_config(None, {"bolt_port": 7687})
+        self.db = Database(cfg)
+        self.procedures = self.db.procedures
+        self.session = Session("tck", (5, 8), user=cfg.admin_user)
+
+    @property
+    def state(self):
+        return self.db.state
+
+    def run(self, query: str, params: dict) -> tuple[list[str], list[list]]:
+        result = self.db.run(self.session, query, params, {})
+        rows, _more = result.fetch(-1)
+        return list(result.fields), [list(r) for r in rows]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+BACKENDS = {"engine": EngineBackend, "service": ServiceBackend}
+
+
+class ScenarioRun:
+    def __init__(self, scenario: Scenario, backend: str = "engine"):
+        self.scenario = scenario
+        self.backend = BACKENDS[backend]()
         self.params: dict = {}
         self.columns: list[str] | None = None
         self.rows: list[list] | None = None
@@ -122,8 +180,11 @@ class ScenarioRun:
         self.effects: dict[str, int] | None = None
 
     def run(self) -> None:
-        for step in self.scenario.steps:
-            self.step(step)
+        try:
+            for step in self.scenario.steps:
+                self.step(step)
+        finally:
+            self.backend.close()
 
     def step(self, step: Step) -> None:
         text = step.text
@@ -140,7 +201,7 @@ class ScenarioRun:
                 self.params[name] = cells.parse_value(value)
             return
         if text.startswith("there exists a procedure"):
-            self.procedures.register(make_test_procedure(step))
+            self.backend.procedures.register(make_test_procedure(step))
             return
         if text in ("executing query:", "executing control query:"):
             self.query(step.doc, control=text.startswith("executing control"))
@@ -161,35 +222,22 @@ class ScenarioRun:
 
     # --- executing ------------------------------------------------------------------
 
-    def _context(self):
-        from tugraph_bolt.cypher.engine import QueryContext
-
-        # One statement time per query, as a server would fix it (temporal clocks read it).
-        now_ns = time.time_ns()
-        now = V.DateTime(now_ns // 1_000_000_000, now_ns % 1_000_000_000, 0, "UTC")
-        return QueryContext(params=self.params, now=now, random=random.Random(0),
-                            procedures=self.procedures)
-
     def _run(self, query: str) -> tuple[list[str], list[list]]:
-        tx = self.store.begin()
-        result = self.engine.run(query, self.params, tx, self._context())
-        rows = [list(r) for r in result.records]
-        self.store.commit(tx).raise_for_error()
-        return list(result.columns), rows
+        return self.backend.run(query, self.params)
 
     def execute(self, query: str) -> None:
         """A setup query: it must succeed."""
         self._run(query)
 
     def query(self, query: str, control: bool) -> None:
-        before = snapshot(self.store.state)
+        before = snapshot(self.backend.state)
         self.columns = self.rows = self.error = None
         try:
             self.columns, self.rows = self._run(query)
         except CypherError as e:
             self.error = e
         if not control:
-            self.effects = side_effects(before, snapshot(self.store.state))
+            self.effects = side_effects(before, snapshot(self.backend.state))
 
     # --- checking -------------------------------------------------------------------
 
@@ -255,5 +303,5 @@ def _actual_cell(value, unordered_lists: bool):
     return cells.unorder(c) if unordered_lists else c
 
 
-def run_scenario(scenario: Scenario) -> None:
-    ScenarioRun(scenario).run()
+def run_scenario(scenario: Scenario, backend: str = "engine") -> None:
+    ScenarioRun(scenario, backend).run()

@@ -181,3 +181,22 @@ def test_cell_parser_agrees_with_canonical_values(v):
     assert cells.canon_cell(_render(v)) == cells.canon_value(v)
     parsed = cells.parse_value(_render(v))
     assert cells.canon_value(parsed) == cells.canon_value(v)
+
+
+@pytest.mark.parametrize("backend", sorted(steps.BACKENDS))
+def test_a_scenario_runs_on_every_backend(backend):
+    from tests.tck.scenarios import Scenario
+
+    scenario = Scenario("self:1", "create and count", "self", (
+        Step("an empty graph", None, None),
+        Step("having executed:", "CREATE (:A {x: 1})", None),
+        Step("executing query:", "MATCH (a:A) SET a.x = 2 CREATE (:B) RETURN a.x AS x", None),
+        Step("the result should be, in any order:", None, (("x",), ("2",))),
+        Step("the side effects should be:", None,
+             (("+nodes", "1"), ("+labels", "1"), ("+properties", "1"), ("-properties", "1"))),
+    ))
+    steps.run_scenario(scenario, backend)
+    broken = Scenario("self:2", "wrong expectation", "self", scenario.steps[:3] + (
+        Step("the result should be, in any order:", None, (("x",), ("2.0",))),))
+    with pytest.raises(steps.ScenarioFailure):
+        steps.run_scenario(broken, backend)

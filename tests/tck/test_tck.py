@@ -27,5 +27,5 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("scenario", list(_params(update)))
 
 
-def test_scenario(scenario):
-    run_scenario(scenario)
+def test_scenario(scenario, request):
+    run_scenario(scenario, request.config.getoption("--tck-backend"))

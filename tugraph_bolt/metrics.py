@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -30,8 +29,7 @@ _RAFT_ROLES = {"StateLeader": "leader", "StateFollower": "follower",
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
                    2.5, 5.0, 10.0)
 
-_by_db: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_by_db_lock = threading.Lock()
+_attach_lock = threading.Lock()
 
 
 def role_of(db, status: dict) -> str:
@@ -144,12 +142,13 @@ def _gauge(name: str, help_text: str, value) -> GaugeMetricFamily:
 
 def metrics_for(db, bolt_server=None) -> NodeMetrics:
     """The one `NodeMetrics` of this `Database` (created and instrumented on first use)."""
-    with _by_db_lock:
-        m = _by_db.get(db)
+    with _attach_lock:
+        # kept on the instance (not in a module-level map) so it dies with the Database
+        m = getattr(db, "node_metrics", None)
         if m is None:
             m = NodeMetrics(db, bolt_server)
             instrument(db, m)
-            _by_db[db] = m
+            db.node_metrics = m
         elif bolt_server is not None:
             m.bolt_server = bolt_server
         return m

@@ -37,7 +37,7 @@ def _peer(m: dict) -> Peer:
 
 def discover(cfg: NodeConfig, timeout: float = 2.0) -> list[dict] | None:
     """Ask the other configured peers for the running cluster's members (None: no answer)."""
-    from ..client import BoltClient
+    from ..client import BoltClient, ClientError
 
     for p in cfg.bolt_raft_init_peers:
         if p.bolt_raft_node_id == cfg.bolt_raft_node_id:
@@ -46,7 +46,15 @@ def discover(cfg: NodeConfig, timeout: float = 2.0) -> list[dict] | None:
             with BoltClient.connect(p.ip, p.bolt_port, cfg.admin_user, cfg.admin_password,
                                     timeout=timeout) as c:
                 fields, records, _ = c.run("CALL db.bolt.listRaftNodes()")
-        except Exception as e:  # noqa: BLE001 - any failure means "no answer from this peer"
+        except ClientError as e:
+            if "Unauthorized" in e.code:
+                log.warning("peer %s:%d refused this node's credentials while looking for a "
+                            "running cluster; set admin_user / admin_password in this node's "
+                            "config to the cluster's current ones", p.ip, p.bolt_port)
+            else:
+                log.info("peer %s:%d answered discovery with %s", p.ip, p.bolt_port, e.code)
+            continue
+        except (OSError, ValueError) as e:  # not running (yet): no answer from this peer
             log.debug("peer %s:%d did not answer discovery: %s", p.ip, p.bolt_port, e)
             continue
         rows = [dict(zip(fields, r, strict=True)) for r in records]

@@ -33,12 +33,19 @@ class _NodeSpec:
 
 
 class _RelSpec:
-    __slots__ = ("var", "types", "props", "direction", "var_length", "min_hops", "max_hops")
+    __slots__ = ("var", "types", "props", "prop_keys", "direction", "var_length", "min_hops",
+                 "max_hops")
 
     def __init__(self, pattern: ast.RelPattern, compiler):
         self.var = pattern.variable
         self.types = tuple(pattern.types) or None
         self.props = compiler.compile(pattern.properties) if pattern.properties else None
+        self.prop_keys = []  # as for nodes: candidates for a relationship index seek
+        if type(pattern.properties) is ast.MapLiteral and not pattern.var_length:
+            self.prop_keys = [
+                (k, compiler.compile(v), {n.name for n in ast.walk(v) if type(n) is ast.Variable})
+                for k, v in pattern.properties.items
+            ]
         self.direction = pattern.direction
         self.var_length = pattern.var_length
         self.min_hops = 1 if pattern.min_hops is None else pattern.min_hops
@@ -111,6 +118,19 @@ class _Part:
             for label in spec.labels:
                 self.seek_keys += [(label, k, f, False) for k, f in _seekable(spec, bound)]
                 self.seek_keys += [(label, k, f, many) for k, f, many in var_hints if k]
+        # Relationship index seeks (TuGraph edge indexes) next to the anchor: the anchor's
+        # candidates are then the matching relationships' endpoints on the anchor's side.
+        self.rel_seeks = []  # (type, key, compiled value, 'start' | 'end' | 'both')
+        if not self.anchor_bound and self.id_seek is None:
+            sides = {"out": ("start", "end"), "in": ("end", "start"), "both": ("both", "both")}
+            for ri, which in ((a, 0), (a - 1, 1)):
+                if 0 <= ri < len(self.rels):
+                    rel = self.rels[ri]
+                    if rel.types and len(rel.types) == 1:
+                        side = sides[rel.direction][which]
+                        self.rel_seeks += [
+                            (rel.types[0], k, f, side) for k, f in _seekable(rel, bound)
+                        ]
 
     def _place_filters(self, bound, filters):
         """WHERE conjuncts checked as soon as their variables are bound: {stage: [fn]}
@@ -141,6 +161,9 @@ class _Part:
         for spec in self.nodes:
             if spec.labels and (_seekable(spec, bound) or hints.get(spec.var)):
                 return spec.pos
+        for i, rel in enumerate(self.rels):
+            if rel.types and len(rel.types) == 1 and _seekable(rel, bound):
+                return i
         for spec in self.nodes:
             if spec.labels:
                 return spec.pos
@@ -156,6 +179,9 @@ class _Part:
         if self.seek_keys:
             label, key = self.seek_keys[0][0], self.seek_keys[0][1]
             return f"NodeIndexSeek({label}.{key})|{scan}"  # decided by the index at run time
+        if self.rel_seeks:
+            rel_type, key = self.rel_seeks[0][0], self.rel_seeks[0][1]
+            return f"RelationshipIndexSeek({rel_type}.{key})|{scan}"
         return scan
 
     def anchor_operator(self, row, rt) -> str:
@@ -173,6 +199,13 @@ class _Part:
                 value = value[0] if type(value) is list and value else None
             if value is not None and rt.tx.lookup(label, key, value) is not None:
                 return f"NodeIndexSeek({label}.{key})"
+        for rel_type, key, f, _side in self.rel_seeks:
+            try:
+                value = f(row, rt)
+            except Exception:  # decided per row
+                continue
+            if value is not None and rt.tx.lookup_rels(rel_type, key, value) is not None:
+                return f"RelationshipIndexSeek({rel_type}.{key})"
         if spec.labels:
             return f"NodeByLabelScan({spec.labels[0]})"
         return "AllNodesScan"
@@ -206,6 +239,13 @@ class _Part:
                 ids = tx.lookup(label, key, value)
             if ids is not None:
                 return ids
+        for rel_type, key, f, side in self.rel_seeks:
+            value = f(row, rt)
+            if value is None:
+                return ()
+            rel_ids = tx.lookup_rels(rel_type, key, value)
+            if rel_ids is not None:
+                return _endpoints(tx, rel_ids, side)
         if spec.labels:
             return tx.node_ids_by_label(spec.labels[0])
         return tx.node_ids()
@@ -217,7 +257,7 @@ class _Part:
         early = self.stage_filters.get(-1)
         if (not self.steps and not self.path_var and var is not None and var not in row
                 and spec.props is None and len(spec.labels) <= 1 and not self.seek_keys
-                and self.id_seek is None):
+                and self.id_seek is None and not self.rel_seeks):
             # A plain scan binding one new variable: every record fits, bind it directly.
             for nid in self.anchor_ids(row, rt):
                 new = dict(row)
@@ -416,6 +456,20 @@ def _passes(filters, row, rt) -> bool:
     return True
 
 
+def _endpoints(tx, rel_ids, side: str) -> list[int]:
+    """The anchor-side endpoints of indexed relationships, ascending and distinct."""
+    ends: set = set()
+    for rid in rel_ids:
+        rec = tx.rel(rid)
+        if rec is None:
+            continue
+        if side in ("start", "both"):
+            ends.add(rec.start)
+        if side in ("end", "both"):
+            ends.add(rec.end)
+    return sorted(ends)
+
+
 def _as_node_id(value):
     """id(n) values are integers; elementId(n) values are their decimal strings."""
     if type(value) is int:
@@ -425,7 +479,7 @@ def _as_node_id(value):
     return None
 
 
-def _seekable(spec: _NodeSpec, bound) -> list:
+def _seekable(spec, bound) -> list:
     """(key, value fn) of the inline property map whose values need only bound variables."""
     return [(k, f) for k, f, reads in spec.prop_keys if reads <= bound]
 

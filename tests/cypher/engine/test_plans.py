@@ -240,3 +240,22 @@ def test_compiled_queries_are_shared_safely_between_threads():
         t.join(timeout=60)
     assert not any(t.is_alive() for t in threads)
     assert failures == []
+
+
+def test_relationship_index_seek():
+    db = people(100, index=False)
+    db.run("MATCH (a:Person), (b:Person) WHERE b.id = a.id + 1 "
+           "CREATE (a)-[:PAYS {tx: a.id * 10}]->(b)")
+    tx = db.store.begin()
+    tx.add_index("edge", "PAYS", "tx", False)
+    db.store.submit(tx.command()).raise_for_error()
+    for q, expect in [
+        ("MATCH (a)-[:PAYS {tx: $t}]->(b) RETURN a.id, b.id", [[42, 43]]),
+        ("MATCH (b)<-[:PAYS {tx: $t}]-(a) RETURN a.id, b.id", [[42, 43]]),
+        ("MATCH (a)-[:PAYS {tx: $t}]-(b) RETURN a.id, b.id ORDER BY a.id", [[42, 43], [43, 42]]),
+    ]:
+        plan = db.engine.compile(q).plan_text(db.store.begin(), {"t": 420})
+        assert plan[0] == "RelationshipIndexSeek(PAYS.tx)", (q, plan)
+        counting = CountingTx(db.store.begin())
+        assert list(db.engine.run(q, {"t": 420}, counting).records) == expect, q
+        assert counting.node_reads <= 6

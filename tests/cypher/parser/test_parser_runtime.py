@@ -38,3 +38,23 @@ def test_grammar_is_found_in_the_repository():
     path = grammar_path()
     assert path is not None and path.name == "cypher.lark"
     assert "pattern_predicate" in path.read_text(encoding="utf-8")
+
+
+def test_grammar_cache_lives_in_a_private_directory(tmp_path, monkeypatch):
+    from tugraph_bolt.cypher.parser import _cache_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = _cache_file("grammar text")
+    assert isinstance(path, str) and path.startswith(str(tmp_path / "tugraph-bolt"))
+    assert (tmp_path / "tugraph-bolt").stat().st_mode & 0o777 == 0o700
+    assert _cache_file("another grammar") != path  # keyed by the grammar
+
+
+def test_grammar_cache_refuses_a_directory_others_can_write(tmp_path, monkeypatch):
+    from tugraph_bolt.cypher.parser import _cache_file
+
+    shared = tmp_path / "tugraph-bolt"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert _cache_file("grammar text") is False

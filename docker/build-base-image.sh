@@ -8,6 +8,7 @@
 # usage: docker/build-base-image.sh [image-tag]      (root, or sudo, for debootstrap)
 # env:   DEBIAN_MIRROR (default http://deb.debian.org/debian), FORCE=1 to rebuild
 set -eu
+PATH="$PATH:/usr/sbin:/sbin"  # debootstrap lives in sbin
 
 IMAGE=${1:-tugraph-bolt-base:local}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}

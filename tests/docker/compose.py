@@ -1,8 +1,8 @@
 """Drive the repository's docker-compose.yml from tests, with no image registry.
 
 `build_images()` makes the base image from Debian's packages (docker/build-base-image.sh,
-cached by tag), a wheelhouse on the host, and the project image FROM that base, installing
-offline. `ComposeCluster` runs `docker compose` / `docker-compose` on the real
+cached by tag) and the project image FROM it, installing offline from wheels built on the
+host (docker/build-offline-image.sh). `ComposeCluster` runs `docker compose` / `docker-compose` on the real
 docker-compose.yml under a project name of its own. Every command has a timeout.
 """
 
@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from tests.conftest import ROOT
 
 BASE_IMAGE = "tugraph-bolt-base:local"
 TEST_IMAGE = "tugraph-bolt:compose-test"
-WHEELHOUSE = "build/docker-wheelhouse"  # inside the build context; .dockerignore lets it in
 SERVICES = ("node1", "node2", "node3")
 
 
@@ -69,7 +67,7 @@ def image_exists(tag: str) -> bool:
 def base_image_unavailable_reason() -> str | None:
     if image_exists(BASE_IMAGE):
         return None
-    if shutil.which("debootstrap") is None:
+    if shutil.which("debootstrap", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None:
         return (f"{BASE_IMAGE} is missing and debootstrap is not installed to build it "
                 "(apt-get install -y debootstrap)")
     if os.geteuid() != 0:
@@ -78,47 +76,33 @@ def base_image_unavailable_reason() -> str | None:
 
 
 def build_images(say) -> str:
-    """Base image (cached), wheelhouse, project image; returns the project image's tag."""
+    """The base image (cached by tag) and the project image; returns the project image's tag."""
     started = time.monotonic()
     if image_exists(BASE_IMAGE):
         say(f"base image {BASE_IMAGE} is cached")
     else:
-        say(f"building {BASE_IMAGE} with debootstrap (a few minutes, once per machine)")
-        log = ROOT / "build" / "docker-base-image.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "w") as out:
-            proc = subprocess.run([str(ROOT / "docker" / "build-base-image.sh"), BASE_IMAGE],
-                                  stdout=out, stderr=subprocess.STDOUT, timeout=900, cwd=ROOT)
-        if proc.returncode != 0:
-            raise RuntimeError(f"building {BASE_IMAGE} failed; see {log}:\n"
-                               + "\n".join(log.read_text().splitlines()[-30:]))
+        say(f"building {BASE_IMAGE} with debootstrap (a few minutes, once per machine); "
+            "output in build/docker-base-image.log")
+        _logged([str(ROOT / "docker" / "build-base-image.sh"), BASE_IMAGE],
+                ROOT / "build" / "docker-base-image.log", 900)
         say(f"base image built in {time.monotonic() - started:.0f}s")
-    say("wheelhouse: the project's dependencies and build backend, as wheels for cp311")
-    build_wheelhouse(ROOT / WHEELHOUSE)
-    say("docker build (offline: pip installs from the wheelhouse)")
-    run(["docker", "build", "--pull=false", "-t", TEST_IMAGE,
-         "--build-arg", f"BASE={BASE_IMAGE}", "--build-arg", f"WHEELHOUSE={WHEELHOUSE}",
-         "."], 900)
+    say(f"building {TEST_IMAGE}: wheelhouse on the host, docker build offline; "
+        "output in build/docker-image.log")
+    _logged([str(ROOT / "docker" / "build-offline-image.sh"), TEST_IMAGE],
+            ROOT / "build" / "docker-image.log", 900,
+            env=dict(os.environ, PYTHON=sys.executable, BASE_IMAGE=BASE_IMAGE))
     say(f"images ready after {time.monotonic() - started:.0f}s")
     return TEST_IMAGE
 
 
-def build_wheelhouse(target: Path) -> None:
-    """Wheels for what `pip install .` needs inside the image, built by the host's pip.
-
-    The host runs CPython 3.11 like Debian bookworm, so binary wheels fit. The project itself
-    is built from source inside the image (exactly what the shipped Dockerfile does);
-    only its dependencies and its build backend come from here.
-    """
-    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    wanted = list(meta["project"]["dependencies"]) + list(meta["build-system"]["requires"])
-    stamp = target / "requirements.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
-        return
-    target.mkdir(parents=True, exist_ok=True)
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--prefer-binary", "-w",
-         str(target), *wanted], 600)
-    stamp.write_text(json.dumps(wanted))
+def _logged(cmd: list[str], log: Path, timeout: float, env: dict | None = None) -> None:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w") as out:
+        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
+                              cwd=ROOT, env=env)
+    if proc.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}); see {log}:\n{tail}")
 
 
 @dataclass

@@ -32,6 +32,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.docker)
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group("processes"))
+            # the module's cluster is made inside the first test's timeout: a cold base image
+            # build (debootstrap) takes minutes; every wait inside is bounded by itself
+            item.add_marker(pytest.mark.timeout(900))
 
 
 def _bindable(port: int) -> bool:

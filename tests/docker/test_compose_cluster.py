@@ -1,11 +1,13 @@
 """The shipped docker-compose.yml: three containers, driven from the host by the neo4j driver.
 
-The tests share one cluster and run in file order: health and routing, the seed's example,
-a killed leader, a disconnected follower, and a clean stop.
+The tests share one cluster and run in file order: health and routing, the operator's CLI,
+the cluster secret, the seed's example, a killed leader, a disconnected follower, and a
+clean stop.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -130,8 +132,40 @@ def test_three_healthy_nodes_announce_the_published_ports(compose_cluster):
         # routing tables point at the host's published ports, not at container addresses
         assert roles["WRITE"] == [f"127.0.0.1:{c.bolt_ports[leader]}"]
         assert sorted(roles["ROUTE"]) == sorted(f"127.0.0.1:{p}" for p in c.bolt_ports.values())
-    # Raft runs on the private network at the fixed addresses the configs name
+    # Raft runs on the private network at the fixed addresses the configs name, and only
+    # the Bolt port is published
     assert [c.raft_ip(s).rsplit(".", 1)[1] for s in SERVICES] == ["11", "12", "13"]
+    for i, s in enumerate(SERVICES):
+        ports = c.inspect(s)["NetworkSettings"]["Ports"]
+        published = {k: v[0]["HostPort"] for k, v in ports.items() if v}
+        assert published == {f"{7687 + i}/tcp": str(c.bolt_ports[s])}
+
+
+def test_operator_cli_and_files_inside_a_container(compose_cluster):
+    c = compose_cluster
+    leader = leader_service(c)
+    out = c.compose("exec", "-T", "node2", "tugraph-bolt", "cluster", "nodes", "--json",
+                    "--address", "127.0.0.1:7688", timeout=60).stdout
+    members = json.loads(out)["members"]
+    assert [(m["node_id"], m["role"] == "leader") for m in members] == \
+        [(i, f"node{i}" == leader) for i in (1, 2, 3)]
+    # the node's own log file and Raft journal live in its volume, owned by the node's user
+    ls = c.compose("exec", "-T", "node3", "sh", "-c",
+                   "id -un; ls /var/lib/tugraph-bolt/log /var/lib/tugraph-bolt/data",
+                   timeout=60).stdout.split()
+    assert ls[0] == "tugraph"
+    assert "tugraph-bolt-node3.log" in ls and "raft.journal" in ls
+
+
+def test_a_node_without_the_cluster_secret_refuses_to_start(compose_cluster):
+    c = compose_cluster
+    config = c.env.get("TUGRAPH_CONFIG_DIR", str(ROOT / "docker")) + "/node1.json"
+    proc = subprocess.run(
+        ["docker", "run", "--rm", "--network", "none",
+         "-v", f"{config}:/etc/tugraph-bolt/node.json:ro", c.env["TUGRAPH_IMAGE"]],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "cluster_secret" in proc.stderr and "not a loopback" in proc.stderr
 
 
 def test_seed_example_from_the_host_unchanged(compose_cluster):
@@ -159,7 +193,7 @@ def test_killed_leader_writes_continue_and_it_catches_up(compose_cluster):
         w.wait_for(20, 90, "after the leader was killed")
         assert not c.running(old), "the killed leader came back by itself"
         survivors = tuple(s for s in SERVICES if s != old)
-        assert leader_service(c, among=survivors) != old
+        leader_service(c, among=survivors)  # a new leader among the two that are left
     acked = set(w.acked)
     assert len(acked) > killed_at
     assert acked <= present(c, survivors[0], "K"), "an acknowledged write was lost"

@@ -10,84 +10,13 @@ MATCH clause). Matching is a stack of generators, so it is lazy: a LIMIT upstrea
 from __future__ import annotations
 
 from .. import errors, values
-from . import ast, ops
+from . import ast
+from .anchors import Anchor
+from .pattern_specs import NodeSpec, RelSpec, bind_node, node_ok, props_match
 from .runtime import node_view, rel_view
+from .walks import shortest_walks, var_length_walks
 
 _FLIP = {"out": "in", "in": "out", "both": "both"}
-
-
-class _NodeSpec:
-    __slots__ = ("var", "labels", "props", "prop_keys", "pos")
-
-    def __init__(self, pattern: ast.NodePattern, compiler, pos: int):
-        self.var = pattern.variable
-        self.labels = tuple(pattern.labels)
-        self.props = compiler.compile(pattern.properties) if pattern.properties else None
-        self.prop_keys = []  # (key, compiled value, variables the value reads)
-        if type(pattern.properties) is ast.MapLiteral:
-            self.prop_keys = [
-                (k, compiler.compile(v), {n.name for n in ast.walk(v) if type(n) is ast.Variable})
-                for k, v in pattern.properties.items
-            ]
-        self.pos = pos
-
-
-class _RelSpec:
-    __slots__ = ("var", "types", "props", "prop_keys", "direction", "var_length", "min_hops",
-                 "max_hops")
-
-    def __init__(self, pattern: ast.RelPattern, compiler):
-        self.var = pattern.variable
-        self.types = tuple(pattern.types) or None
-        self.props = compiler.compile(pattern.properties) if pattern.properties else None
-        self.prop_keys = []  # as for nodes: candidates for a relationship index seek
-        if type(pattern.properties) is ast.MapLiteral and not pattern.var_length:
-            self.prop_keys = [
-                (k, compiler.compile(v), {n.name for n in ast.walk(v) if type(n) is ast.Variable})
-                for k, v in pattern.properties.items
-            ]
-        self.direction = pattern.direction
-        self.var_length = pattern.var_length
-        self.min_hops = 1 if pattern.min_hops is None else pattern.min_hops
-        self.max_hops = pattern.max_hops
-
-
-def _props_match(have, want) -> bool:
-    if want is None:
-        return True
-    if type(want) is not dict:
-        raise errors.CypherTypeError(
-            f"a pattern's properties must be a map, got {want!r}", detail="InvalidArgumentType"
-        )
-    for key, value in want.items():
-        if ops.equals(have.get(key), value) is not True:
-            return False
-    return True
-
-
-def _node_ok(spec: _NodeSpec, rec, row, rt) -> bool:
-    if rec is None:
-        return False
-    if spec.var is not None and spec.var in row:
-        bound = row[spec.var]
-        if type(bound) is not values.Node or bound.id != rec.id:
-            return False
-    if spec.labels:
-        have = rec.labels
-        for label in spec.labels:
-            if label not in have:
-                return False
-    if spec.props is not None and not _props_match(rec.props, spec.props(row, rt)):
-        return False
-    return True
-
-
-def _bind_node(spec: _NodeSpec, rec, row):
-    if spec.var is None or spec.var in row:
-        return row
-    new = dict(row)
-    new[spec.var] = node_view(rec)
-    return new
 
 
 class _Part:
@@ -97,41 +26,15 @@ class _Part:
         elem = part.element
         self.path_var = part.variable
         self.shortest = part.shortest
-        self.nodes = [_NodeSpec(n, compiler, i) for i, n in enumerate(elem.nodes)]
-        self.rels = [_RelSpec(r, compiler) for r in elem.rels]
-        self.anchor = self._choose_anchor(bound, hints)
-        self.anchor_bound = self.nodes[self.anchor].var in bound
-        a = self.anchor
+        self.nodes = [NodeSpec(n, compiler, i) for i, n in enumerate(elem.nodes)]
+        self.rels = [RelSpec(r, compiler) for r in elem.rels]
+        self.start = Anchor(self.nodes, self.rels, bound, hints)
+        self.anchor = a = self.start.pos
         # (rel index, from node position, to node position, direction as traversed)
         self.steps = [(i, i, i + 1, self.rels[i].direction) for i in range(a, len(self.rels))]
         self.n_right = len(self.steps)
         self.steps += [(i, i + 1, i, _FLIP[self.rels[i].direction]) for i in range(a - 1, -1, -1)]
         self.stage_filters, self.unplaced = self._place_filters(bound, filters)
-        self.seek_keys = []  # (label, key, compiled value, value is a list of keys)
-        self.id_seek = None  # (compiled value, value is a list) from WHERE id(n) = ...
-        spec = self.nodes[a]
-        if spec.var is None or spec.var not in bound:
-            var_hints = hints.get(spec.var, ())
-            for k, f, many in var_hints:
-                if k is None and self.id_seek is None:
-                    self.id_seek = (f, many)
-            for label in spec.labels:
-                self.seek_keys += [(label, k, f, False) for k, f in _seekable(spec, bound)]
-                self.seek_keys += [(label, k, f, many) for k, f, many in var_hints if k]
-        # Relationship index seeks (TuGraph edge indexes) next to the anchor: the anchor's
-        # candidates are then the matching relationships' endpoints on the anchor's side.
-        self.rel_seeks = []  # (type, key, compiled value, 'start' | 'end' | 'both')
-        if not self.anchor_bound and self.id_seek is None:
-            sides = {"out": ("start", "end"), "in": ("end", "start"), "both": ("both", "both")}
-            for ri, which in ((a, 0), (a - 1, 1)):
-                if 0 <= ri < len(self.rels):
-                    rel = self.rels[ri]
-                    if rel.types and len(rel.types) == 1:
-                        side = sides[rel.direction][which]
-                        self.rel_seeks += [
-                            (rel.types[0], k, f, side) for k, f in _seekable(rel, bound)
-                        ]
-
     def _place_filters(self, bound, filters):
         """WHERE conjuncts checked as soon as their variables are bound: {stage: [fn]}
         where stage -1 is after the anchor and k after step k; the rest are returned."""
@@ -151,125 +54,25 @@ class _Part:
                 unplaced.append((fn, needs))
         return stages, unplaced
 
-    def _choose_anchor(self, bound, hints) -> int:
-        for spec in self.nodes:
-            if spec.var is not None and spec.var in bound:
-                return spec.pos
-        for spec in self.nodes:
-            if any(k is None for k, _f, _m in hints.get(spec.var, ())):
-                return spec.pos
-        for spec in self.nodes:
-            if spec.labels and (_seekable(spec, bound) or hints.get(spec.var)):
-                return spec.pos
-        for i, rel in enumerate(self.rels):
-            if rel.types and len(rel.types) == 1 and _seekable(rel, bound):
-                return i
-        for spec in self.nodes:
-            if spec.labels:
-                return spec.pos
-        return 0
-
-    def static_anchor_operator(self) -> str:
-        spec = self.nodes[self.anchor]
-        if self.anchor_bound:
-            return "Argument"
-        if self.id_seek is not None:
-            return "NodeByIdSeek"
-        scan = f"NodeByLabelScan({spec.labels[0]})" if spec.labels else "AllNodesScan"
-        if self.seek_keys:
-            label, key = self.seek_keys[0][0], self.seek_keys[0][1]
-            return f"NodeIndexSeek({label}.{key})|{scan}"  # decided by the index at run time
-        if self.rel_seeks:
-            rel_type, key = self.rel_seeks[0][0], self.rel_seeks[0][1]
-            return f"RelationshipIndexSeek({rel_type}.{key})|{scan}"
-        return scan
-
-    def anchor_operator(self, row, rt) -> str:
-        spec = self.nodes[self.anchor]
-        if spec.var is not None and spec.var in row:
-            return "Argument"
-        if self.id_seek is not None:
-            return "NodeByIdSeek"
-        for label, key, f, many in self.seek_keys:
-            try:
-                value = f(row, rt)
-            except Exception:  # a key depending on unbound variables: decided per row
-                continue
-            if many:
-                value = value[0] if type(value) is list and value else None
-            if value is not None and rt.tx.lookup(label, key, value) is not None:
-                return f"NodeIndexSeek({label}.{key})"
-        for rel_type, key, f, _side in self.rel_seeks:
-            try:
-                value = f(row, rt)
-            except Exception:  # decided per row
-                continue
-            if value is not None and rt.tx.lookup_rels(rel_type, key, value) is not None:
-                return f"RelationshipIndexSeek({rel_type}.{key})"
-        if spec.labels:
-            return f"NodeByLabelScan({spec.labels[0]})"
-        return "AllNodesScan"
-
-    def anchor_ids(self, row, rt):
-        spec = self.nodes[self.anchor]
-        tx = rt.tx
-        if spec.var is not None and spec.var in row:
-            bound = row[spec.var]
-            if bound is None:
-                return ()
-            if type(bound) is not values.Node:
-                raise errors.CypherTypeError(
-                    f"variable {spec.var} is not a node: {bound!r}", detail="VariableTypeConflict"
-                )
-            return (bound.id,)
-        if self.id_seek is not None:
-            f, many = self.id_seek
-            value = f(row, rt)
-            wanted = value if many and type(value) is list else [] if many else [value]
-            return sorted({i for i in map(_as_node_id, wanted) if i is not None})
-        for label, key, f, many in self.seek_keys:
-            value = f(row, rt)
-            if value is None:
-                return ()
-            if many:
-                if type(value) is not list:
-                    continue  # WHERE reports the type error
-                ids = _seek_many(tx, label, key, value)
-            else:
-                ids = tx.lookup(label, key, value)
-            if ids is not None:
-                return ids
-        for rel_type, key, f, side in self.rel_seeks:
-            value = f(row, rt)
-            if value is None:
-                return ()
-            rel_ids = tx.lookup_rels(rel_type, key, value)
-            if rel_ids is not None:
-                return _endpoints(tx, rel_ids, side)
-        if spec.labels:
-            return tx.node_ids_by_label(spec.labels[0])
-        return tx.node_ids()
-
     def match(self, row, used, rt):
         tx = rt.tx
         spec = self.nodes[self.anchor]
         var = spec.var
         early = self.stage_filters.get(-1)
         if (not self.steps and not self.path_var and var is not None and var not in row
-                and spec.props is None and len(spec.labels) <= 1 and not self.seek_keys
-                and self.id_seek is None and not self.rel_seeks):
+                and spec.props is None and len(spec.labels) <= 1 and self.start.is_scan):
             # A plain scan binding one new variable: every record fits, bind it directly.
-            for nid in self.anchor_ids(row, rt):
+            for nid in self.start.ids(row, rt):
                 new = dict(row)
                 new[var] = node_view(tx.node(nid))
                 if early is None or _passes(early, new, rt):
                     yield new, used
             return
-        for nid in self.anchor_ids(row, rt):
+        for nid in self.start.ids(row, rt):
             rec = tx.node(nid)
-            if not _node_ok(spec, rec, row, rt):
+            if not node_ok(spec, rec, row, rt):
                 continue
-            start_row = _bind_node(spec, rec, row)
+            start_row = bind_node(spec, rec, row)
             if early is not None and not _passes(early, start_row, rt):
                 continue
             if not self.steps and not self.path_var:
@@ -294,12 +97,13 @@ class _Part:
         early = self.stage_filters.get(k)
         if rel.var_length:
             if self.shortest:
-                walks = self._shortest(rel, spec, cur, direction, row, used, rt)
+                every = self.shortest == "allShortestPaths"
+                walks = shortest_walks(rel, spec, cur, direction, row, used, rt, every)
             else:
-                walks = self._var_length(rel, cur, direction, row, used, rt)
+                walks = var_length_walks(rel, cur, direction, row, used, rt)
             for rels, end_id in walks:
                 rec = tx.node(end_id)
-                if not _node_ok(spec, rec, row, rt):
+                if not node_ok(spec, rec, row, rt):
                     continue
                 nrow = row
                 if rel.var is not None:
@@ -310,7 +114,7 @@ class _Part:
                     else:
                         nrow = dict(row)
                         nrow[rel.var] = views
-                nrow = _bind_node(spec, rec, nrow)
+                nrow = bind_node(spec, rec, nrow)
                 if early is not None and not _passes(early, nrow, rt):
                     continue
                 ntrail = trail
@@ -331,7 +135,7 @@ class _Part:
             rid = r.id
             if rid in used:
                 continue
-            if want is not None and not _props_match(r.props, want):
+            if want is not None and not props_match(r.props, want):
                 continue
             other = r.end if r.start == cur else r.start
             nrow = row
@@ -345,9 +149,9 @@ class _Part:
                     nrow[rel.var] = rel_view(r)
             if not free_node:
                 rec = tx.node(other)
-                if not _node_ok(spec, rec, nrow, rt):
+                if not node_ok(spec, rec, nrow, rt):
                     continue
-                nrow = _bind_node(spec, rec, nrow)
+                nrow = bind_node(spec, rec, nrow)
             if early is not None and not _passes(early, nrow, rt):
                 continue
             if last:
@@ -359,76 +163,6 @@ class _Part:
                 ntrail[("r", ri)] = [r]
                 ntrail[dst] = rec
             yield from self._walk(k + 1, nrow, used + (rid,), ntrail, other, anchor, rt)
-
-    def _var_length(self, rel: _RelSpec, start, direction, row, used, rt):
-        """(relationships in traversal order, end node id) for each walk within the bounds."""
-        want = rel.props(row, rt) if rel.props is not None else None
-        lo, hi = rel.min_hops, rel.max_hops
-        tx = rt.tx
-        stack = [(start, (), ())]
-        while stack:
-            cur, rels, ids = stack.pop()
-            depth = len(rels)
-            if depth >= lo:
-                yield list(rels), cur
-            if hi is not None and depth >= hi:
-                continue
-            nexts = []
-            for r in tx.rels_of(cur, direction, rel.types):  # each relationship once
-                rid = r.id
-                if rid in used or rid in ids:
-                    continue
-                if want is not None and not _props_match(r.props, want):
-                    continue
-                other = r.end if r.start == cur else r.start
-                nexts.append((other, rels + (r,), ids + (rid,)))
-            stack.extend(reversed(nexts))
-
-    def _shortest(self, rel: _RelSpec, spec: _NodeSpec, start, direction, row, used, rt):
-        """shortestPath / allShortestPaths: breadth-first from `start`; for each node that
-        fits `spec`, the first (or every) walk of minimal length within the hop bounds."""
-        want = rel.props(row, rt) if rel.props is not None else None
-        lo, hi = rel.min_hops, rel.max_hops
-        every = self.shortest == "allShortestPaths"
-        tx = rt.tx
-        bound_end = spec.var is not None and spec.var in row
-        if lo == 0 and _node_ok(spec, tx.node(start), row, rt):
-            yield [], start
-            if bound_end:
-                return
-        depth = {start: 0}
-        preds: dict = {start: []}
-        frontier = [start]
-        d = 0
-        while frontier and (hi is None or d < hi):
-            d += 1
-            layer = []
-            for cur in frontier:
-                for r in tx.rels_of(cur, direction, rel.types):
-                    if r.id in used or (want is not None and not _props_match(r.props, want)):
-                        continue
-                    other = r.end if r.start == cur else r.start
-                    seen = depth.get(other)
-                    if seen is None:
-                        depth[other] = d
-                        preds[other] = [(cur, r)]
-                        layer.append(other)
-                    elif seen == d:
-                        preds[other].append((cur, r))
-            frontier = layer
-            if d < lo:
-                continue
-            found = False
-            for target in layer:
-                if not _node_ok(spec, tx.node(target), row, rt):
-                    continue
-                found = True
-                for walk in _walks_back(preds, start, target):
-                    yield walk, target
-                    if not every:
-                        break
-            if found and bound_end:
-                return
 
     def _path(self, trail, rt) -> values.Path:
         nodes = [node_view(trail[0])]
@@ -454,57 +188,6 @@ def _passes(filters, row, rt) -> bool:
         except errors.CypherError:
             continue
     return True
-
-
-def _endpoints(tx, rel_ids, side: str) -> list[int]:
-    """The anchor-side endpoints of indexed relationships, ascending and distinct."""
-    ends: set = set()
-    for rid in rel_ids:
-        rec = tx.rel(rid)
-        if rec is None:
-            continue
-        if side in ("start", "both"):
-            ends.add(rec.start)
-        if side in ("end", "both"):
-            ends.add(rec.end)
-    return sorted(ends)
-
-
-def _as_node_id(value):
-    """id(n) values are integers; elementId(n) values are their decimal strings."""
-    if type(value) is int:
-        return value
-    if type(value) is str and value.isdigit():
-        return int(value)
-    return None
-
-
-def _seekable(spec, bound) -> list:
-    """(key, value fn) of the inline property map whose values need only bound variables."""
-    return [(k, f) for k, f, reads in spec.prop_keys if reads <= bound]
-
-
-def _seek_many(tx, label, key, keys):
-    """Ids for `key IN keys` through the index, ascending; None when no index covers it."""
-    found: set = set()
-    for value in keys:
-        if value is None:
-            continue
-        ids = tx.lookup(label, key, value)
-        if ids is None:
-            return None
-        found.update(ids)
-    return sorted(found)
-
-
-def _walks_back(preds, start, target):
-    """Every minimal walk start -> target (relationship lists) from BFS predecessors."""
-    if target == start:
-        yield []
-        return
-    for prev, r in preds[target]:
-        for head in _walks_back(preds, start, prev):
-            yield head + [r]
 
 
 def _same_rels(bound, views) -> bool:
@@ -565,9 +248,9 @@ class PatternMatcher:
         names = []
         for part in self.parts:
             if rt is not None:
-                names.append(part.anchor_operator(row or {}, rt))
+                names.append(part.start.operator(row or {}, rt))
             else:
-                names.append(part.static_anchor_operator())
+                names.append(part.start.static_operator())
             for ri, _src, _dst, _d in part.steps:
                 names.append("VarLengthExpand" if part.rels[ri].var_length else "Expand")
         return names

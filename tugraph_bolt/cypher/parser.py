@@ -30,9 +30,10 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from tugraph_bolt.cypher import ast
 from tugraph_bolt.cypher._transform import CypherTransformer, ParseProblem
+from tugraph_bolt.cypher._unparse import to_cypher
 from tugraph_bolt.errors import CypherSyntaxError
 
-__all__ = ["parse", "grammar_path"]
+__all__ = ["parse", "to_cypher", "grammar_path"]
 
 
 def grammar_path() -> Path | None:

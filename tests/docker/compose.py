@@ -113,8 +113,10 @@ class ComposeCluster:
     command: list[str]
     env: dict[str, str]
     bolt_ports: dict[str, int]  # service -> host port
+    seed_ports: bool = True  # the shipped 7687-7689 (else other host ports, other configs)
     node_ids: dict[int, str] = field(default_factory=lambda: {1: "node1", 2: "node2",
                                                               3: "node3"})
+    _containers: dict[str, str] = field(default_factory=dict)
 
     def compose(self, *args: str, timeout: float = 120, check: bool = True):
         cmd = [*self.command, "-p", self.project, "-f", str(ROOT / "docker-compose.yml"), *args]
@@ -125,9 +127,14 @@ class ComposeCluster:
         return f"{self.project}_raft"
 
     def container(self, service: str) -> str:
-        cid = self.compose("ps", "-q", service, timeout=60).stdout.strip()
-        if not cid:
-            raise RuntimeError(f"service {service} has no container")
+        # A container keeps its id through kill/start/stop; remember it, since `compose ps`
+        # (v2) lists only running containers unless asked for all.
+        cid = self._containers.get(service)
+        if cid is None:
+            cid = self.compose("ps", "-a", "-q", service, timeout=60).stdout.strip()
+            if not cid or "\n" in cid:
+                raise RuntimeError(f"service {service} has no single container: {cid!r}")
+            self._containers[service] = cid
         return cid
 
     def inspect(self, service: str) -> dict:

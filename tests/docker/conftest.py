@@ -37,6 +37,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.timeout(900))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # a failed docker test carries the containers' recent logs in its report
+    outcome = yield
+    report = outcome.get_result()
+    cluster = getattr(item, "funcargs", {}).get("compose_cluster")
+    if report.when == "call" and report.failed and cluster is not None:
+        report.sections.append(("compose logs", cluster.logs()))
+
+
 def _bindable(port: int) -> bool:
     if port_open("127.0.0.1", port):
         return False
@@ -91,8 +101,7 @@ def compose_cluster(request, tmp_path_factory):
                    **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
                       for i, s in enumerate(SERVICES, start=1)})
         seed_ports = False
-    cluster = ComposeCluster(PROJECT, compose_command(), env, ports)
-    cluster.seed_ports = seed_ports
+    cluster = ComposeCluster(PROJECT, compose_command(), env, ports, seed_ports)
     cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
     try:
         say(f"compose up ({'ports 7687-7689' if seed_ports else f'fallback ports {ports}'})")

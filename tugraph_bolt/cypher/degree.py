@@ -122,3 +122,54 @@ class DegreeMatchOp:
                     row = dict(row)
                 row[DEGREE_KEY] = d
                 yield row
+
+
+def count_rewrite(match: ast.Match, proj_clause, scope):
+    """NodeCountFromCountStore: `MATCH (n[:L]) RETURN count(n)` reads the number of nodes
+    instead of visiting them. Returns (label or None, {id(count): key}) or None."""
+    if match.optional or match.where is not None or len(match.patterns) != 1:
+        return None
+    part = match.patterns[0]
+    if part.variable is not None or part.shortest is not None:
+        return None
+    elem = part.element
+    node = elem.nodes[0]
+    if elem.rels or node.properties is not None or len(node.labels) > 1:
+        return None
+    if node.variable is None or node.variable in scope:
+        return None
+    proj = proj_clause.projection
+    if proj.star:
+        return None
+    counts = _count_calls(proj, getattr(proj_clause, "where", None), node.variable)
+    if counts is None:
+        return None
+    return (node.labels[0] if node.labels else None), dict.fromkeys(counts, DEGREE_KEY)
+
+
+class NodeCountOp:
+    """One row per input row carrying the node count (none when the count is 0, exactly as
+    a scan would have produced no rows)."""
+
+    name = "NodeCountFromCountStore"
+
+    def __init__(self, label: str | None):
+        self.label = label
+        self.matcher = _NoNewVariables()
+
+    def operators(self, row=None, rt=None) -> list[str]:
+        return [f"NodeCountFromCountStore({self.label or '*'})"]
+
+    def __call__(self, rows, rt):
+        label = self.label
+        for row in rows:
+            tx = rt.tx
+            n = len(tx.node_ids_by_label(label)) if label is not None else tx.node_count()
+            if n:
+                row = dict(row)
+                row[DEGREE_KEY] = n
+                yield row
+
+
+class _NoNewVariables:
+    new_vars: list = []

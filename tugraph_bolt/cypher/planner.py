@@ -17,7 +17,7 @@ from .. import errors
 from . import ast, ops
 from .clauses import CreateClause, DeleteClause, MergeClause, SetClause
 from .compile_expr import ExprCompiler
-from .degree import DegreeMatchOp, degree_rewrite
+from .degree import DegreeMatchOp, NodeCountOp, count_rewrite, degree_rewrite
 from .patterns import PatternMatcher, pattern_vars
 from .projection import Projection
 
@@ -378,10 +378,14 @@ class Planner:
             compiler = ExprCompiler(scope, None, self)
             if kind is ast.Match:
                 nxt = clauses[i + 1] if i + 1 < len(clauses) else None
-                rewrite = None
+                rewrite = counted = None
                 if type(nxt) in (ast.With, ast.Return):
                     rewrite = degree_rewrite(clause, nxt, scope)
-                if rewrite is not None:
+                    counted = count_rewrite(clause, nxt, scope)
+                if counted is not None:
+                    label, degree_counts = counted
+                    op = NodeCountOp(label)
+                elif rewrite is not None:
                     reduced, near_var, direction, types, degree_counts = rewrite
                     op = DegreeMatchOp(MatchOp(reduced, scope, self), near_var, direction, types,
                                        fresh_rows=near_var not in scope)

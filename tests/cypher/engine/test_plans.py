@@ -259,3 +259,18 @@ def test_relationship_index_seek():
         counting = CountingTx(db.store.begin())
         assert list(db.engine.run(q, {"t": 420}, counting).records) == expect, q
         assert counting.node_reads <= 6
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("MATCH (n:Person) RETURN count(n)", [[20]]),
+    ("MATCH (n) RETURN count(*) AS c", [[21]]),
+    ("MATCH (n:Nope) RETURN count(n)", [[0]]),
+    ("UNWIND [1, 2] AS i MATCH (n:Person) RETURN i, count(n) ORDER BY i", [[1, 20], [2, 20]]),
+    ("MATCH (n:City) WITH count(n) AS c RETURN c + 1", [[2]]),
+])
+def test_node_count_from_count_store(query, expected):
+    db = people(20, index=False)
+    db.run("CREATE (:City)")
+    assert db.run(query) == expected
+    assert any(op.startswith("NodeCountFromCountStore") for op in
+               db.engine.compile(query).plan_text())

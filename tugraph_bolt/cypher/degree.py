@@ -126,45 +126,71 @@ class DegreeMatchOp:
 
 def count_rewrite(match: ast.Match, proj_clause, scope):
     """NodeCountFromCountStore: `MATCH (n[:L]) RETURN count(n)` reads the number of nodes
-    instead of visiting them. Returns (label or None, {id(count): key}) or None."""
+    instead of visiting them (likewise relationships of a type). Returns
+    (('node' | 'rel', label or type or None), {id(count): key}) or None."""
     if match.optional or match.where is not None or len(match.patterns) != 1:
         return None
     part = match.patterns[0]
     if part.variable is not None or part.shortest is not None:
         return None
     elem = part.element
+    proj = proj_clause.projection
+    if proj.star:
+        return None
+    where = getattr(proj_clause, "where", None)
+    if len(elem.rels) == 1:
+        return _rel_count(elem, proj, where, scope)
     node = elem.nodes[0]
     if elem.rels or node.properties is not None or len(node.labels) > 1:
         return None
     if node.variable is None or node.variable in scope:
         return None
-    proj = proj_clause.projection
-    if proj.star:
-        return None
-    counts = _count_calls(proj, getattr(proj_clause, "where", None), node.variable)
+    counts = _count_calls(proj, where, node.variable)
     if counts is None:
         return None
-    return (node.labels[0] if node.labels else None), dict.fromkeys(counts, DEGREE_KEY)
+    return ("node", node.labels[0] if node.labels else None), dict.fromkeys(counts, DEGREE_KEY)
+
+
+def _rel_count(elem, proj, where, scope):
+    """`MATCH ()-[r:T]->() RETURN count(r)`: the number of relationships of a type."""
+    rel = elem.rels[0]
+    if rel.var_length or rel.properties is not None or rel.direction == "both":
+        return None
+    if len(rel.types) > 1 or any(n.variable or n.labels or n.properties for n in elem.nodes):
+        return None
+    if rel.variable is None or rel.variable in scope:
+        return None
+    counts = _count_calls(proj, where, rel.variable)
+    if counts is None:
+        return None
+    return ("rel", rel.types[0] if rel.types else None), dict.fromkeys(counts, DEGREE_KEY)
 
 
 class NodeCountOp:
     """One row per input row carrying the node count (none when the count is 0, exactly as
     a scan would have produced no rows)."""
 
-    name = "NodeCountFromCountStore"
-
-    def __init__(self, label: str | None):
-        self.label = label
+    def __init__(self, what):
+        self.kind, self.label = what  # ('node', label | None) or ('rel', type | None)
+        self.name = "NodeCountFromCountStore" if self.kind == "node" else (
+            "RelationshipCountFromCountStore")
         self.matcher = _NoNewVariables()
 
     def operators(self, row=None, rt=None) -> list[str]:
-        return [f"NodeCountFromCountStore({self.label or '*'})"]
+        return [f"{self.name}({self.label or '*'})"]
+
+    def _count(self, tx) -> int:
+        if self.kind == "node":
+            if self.label is None:
+                return tx.node_count()
+            return len(tx.node_ids_by_label(self.label))
+        if self.label is None:
+            return tx.rel_count()
+        return len(tx.rel_ids_by_type(self.label))
 
     def __call__(self, rows, rt):
-        label = self.label
         for row in rows:
-            tx = rt.tx
-            n = len(tx.node_ids_by_label(label)) if label is not None else tx.node_count()
+            n = self._count(rt.tx)
             if n:
                 row = dict(row)
                 row[DEGREE_KEY] = n

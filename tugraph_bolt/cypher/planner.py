@@ -383,8 +383,8 @@ class Planner:
                     rewrite = degree_rewrite(clause, nxt, scope)
                     counted = count_rewrite(clause, nxt, scope)
                 if counted is not None:
-                    label, degree_counts = counted
-                    op = NodeCountOp(label)
+                    what, degree_counts = counted
+                    op = NodeCountOp(what)
                 elif rewrite is not None:
                     reduced, near_var, direction, types, degree_counts = rewrite
                     op = DegreeMatchOp(MatchOp(reduced, scope, self), near_var, direction, types,

@@ -274,3 +274,14 @@ def test_node_count_from_count_store(query, expected):
     assert db.run(query) == expected
     assert any(op.startswith("NodeCountFromCountStore") for op in
                db.engine.compile(query).plan_text())
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("MATCH ()-[r:R]->() RETURN count(r)", [[2]]),
+    ("MATCH ()<-[r]-() RETURN count(r) AS c", [[3]]),
+    ("MATCH ()-[r:NONE]->() RETURN count(r)", [[0]]),
+])
+def test_relationship_count_from_count_store(query, expected):
+    db = Db().setup("CREATE (a)-[:R]->(b), (b)-[:R]->(a), (a)-[:S]->(a)")
+    assert db.run(query) == expected
+    assert db.engine.compile(query).plan_text()[0].startswith("RelationshipCountFromCountStore")

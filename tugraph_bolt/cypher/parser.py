@@ -152,6 +152,7 @@ def parse(query: str) -> ast.Query:
     except RecursionError:
         raise CypherSyntaxError(_TOO_DEEP, detail="UnexpectedSyntax") from None
     try:
+        # the transformer dispatches rules itself, so its errors arrive unwrapped
         return CypherTransformer(query).transform(tree)
     except RecursionError:
         raise CypherSyntaxError(_TOO_DEEP, detail="UnexpectedSyntax") from None
@@ -162,16 +163,6 @@ def parse(query: str) -> ast.Query:
             line=problem.line,
             column=problem.column,
         ) from None
-    except Exception as exc:  # lark wraps transformer errors in VisitError
-        inner = getattr(exc, "orig_exc", None)
-        if isinstance(inner, ParseProblem):
-            raise CypherSyntaxError(
-                f"{inner.message} (line {inner.line}, column {inner.column})",
-                detail=inner.detail,
-                line=inner.line,
-                column=inner.column,
-            ) from None
-        raise
 
 
 # --- error messages a person can act on -----------------------------------------------

@@ -43,11 +43,18 @@ class QueryContext:
             ns = time.time_ns()
             now = values.DateTime(ns // 1_000_000_000, ns % 1_000_000_000, 0, None)
         self.now = now
-        self.random = random if random is not None else _random.Random()
+        self._random = random
         self.user = user
         self.graph = graph
         self.procedures = procedures
         self.hooks = hooks
+
+    @property
+    def random(self) -> _random.Random:
+        """The statement's random source; made on first use (seeding costs ~10 us)."""
+        if self._random is None:
+            self._random = _random.Random()
+        return self._random
 
 
 class CompiledQuery:

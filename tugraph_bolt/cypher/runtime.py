@@ -18,17 +18,20 @@ class Runtime:
     `.now`, `.random`, `.query_ctx`).
     """
 
-    __slots__ = ("tx", "params", "query_ctx", "now", "random", "procedures", "user", "graph")
+    __slots__ = ("tx", "params", "query_ctx", "now", "procedures", "user", "graph")
 
     def __init__(self, tx, params: dict, query_ctx, procedures):
         self.tx = tx
         self.params = params
         self.query_ctx = query_ctx
         self.now = query_ctx.now
-        self.random = query_ctx.random
         self.user = query_ctx.user
         self.graph = query_ctx.graph
         self.procedures = procedures
+
+    @property
+    def random(self):
+        return self.query_ctx.random
 
 
 def node_view(rec) -> values.Node:

@@ -16,6 +16,13 @@ from collections import defaultdict
 import pytest
 
 KNOWN_FAILURES = pathlib.Path(__file__).with_name("known_failures.txt")
+
+
+def known_failures_path(backend: str) -> pathlib.Path:
+    """known_failures.txt for the engine; known_failures_<backend>.txt for the others."""
+    if backend == "engine":
+        return KNOWN_FAILURES
+    return KNOWN_FAILURES.with_name(f"known_failures_{backend}.txt")
 _RESULTS_KEY = pytest.StashKey[dict]()
 
 
@@ -33,7 +40,7 @@ def read_known_failures(path: pathlib.Path = KNOWN_FAILURES) -> set[str]:
 def write_known_failures(failures: dict[str, str], path: pathlib.Path = KNOWN_FAILURES) -> None:
     lines = [
         "# openCypher TCK scenarios expected to fail (strict xfail), one id per line.",
-        "# Regenerate: .venv/bin/python -m tests.tck.update_known_failures",
+        "# Regenerate: .venv/bin/python -m tests.tck.update_known_failures [--tck-backend=...]",
     ]
     lines += [f"{sid}  # {name}" for sid, name in sorted(failures.items(), key=_id_order)]
     path.write_text("\n".join(lines) + "\n")
@@ -46,8 +53,9 @@ def _id_order(item):
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--tck-backend", choices=("engine", "service"), default="engine",
-        help="run queries on the engine alone (default) or through the database service",
+        "--tck-backend", choices=("engine", "service", "bolt"), default="engine",
+        help="run queries on the engine alone (default), through the database service, or "
+             "over Bolt with the neo4j driver",
     )
     parser.addoption(
         "--tck-update-known-failures", action="store_true", default=False,
@@ -115,10 +123,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"{directory:40s} {passed:5d} / {count:5d}")
     tr.write_line(f"{'TOTAL':40s} {total_pass:5d} / {total:5d}")
     if config.getoption("--tck-update-known-failures") and not hasattr(config, "workerinput"):
-        failing = merged_failures(read_known_failures(), results)
+        path = known_failures_path(config.getoption("--tck-backend"))
+        failing = merged_failures(read_known_failures(path), results)
         failures = {sid: _scenario_name(sid) for sid in failing}
-        write_known_failures(failures)
-        tr.write_line(f"wrote {len(failures)} ids to {KNOWN_FAILURES}")
+        write_known_failures(failures, path)
+        tr.write_line(f"wrote {len(failures)} ids to {path}")
 
 
 def merged_failures(known: set[str], results: dict[str, tuple[str, str]]) -> list[str]:

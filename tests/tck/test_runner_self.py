@@ -200,3 +200,17 @@ def test_a_scenario_runs_on_every_backend(backend):
         Step("the result should be, in any order:", None, (("x",), ("2.0",))),))
     with pytest.raises(steps.ScenarioFailure):
         steps.run_scenario(broken, backend)
+
+
+@pytest.mark.parametrize("backend", sorted(steps.BACKENDS))
+def test_errors_are_matched_on_every_backend(backend):
+    from tests.tck.scenarios import Scenario
+
+    run = steps.ScenarioRun(Scenario("self:3", "error", "self", ()), backend)
+    try:
+        run.query("RETURN 1 / 0", control=False)
+        run.check_error("ArithmeticError", "runtime", "DivisionByZero")
+        with pytest.raises(steps.ScenarioFailure):
+            run.check_error("TypeError", "runtime", "DivisionByZero")
+    finally:
+        run.backend.close()

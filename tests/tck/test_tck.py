@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tck.conftest import read_known_failures
+from tests.tck.conftest import known_failures_path, read_known_failures
 from tests.tck.scenarios import FEATURES, load_all
 from tests.tck.steps import run_scenario
 
@@ -12,8 +12,8 @@ SCENARIOS = load_all() if FEATURES.is_dir() else []
 SCENARIOS_BY_ID = {s.id: s for s in SCENARIOS}
 
 
-def _params(config_update: bool):
-    known = set() if config_update else read_known_failures()
+def _params(config_update: bool, backend: str):
+    known = set() if config_update else read_known_failures(known_failures_path(backend))
     for s in SCENARIOS:
         marks = [pytest.mark.tck]
         if s.id in known:
@@ -24,7 +24,8 @@ def _params(config_update: bool):
 def pytest_generate_tests(metafunc):
     if "scenario" in metafunc.fixturenames:
         update = metafunc.config.getoption("--tck-update-known-failures")
-        metafunc.parametrize("scenario", list(_params(update)))
+        backend = metafunc.config.getoption("--tck-backend")
+        metafunc.parametrize("scenario", list(_params(update, backend)))
 
 
 def test_scenario(scenario, request):

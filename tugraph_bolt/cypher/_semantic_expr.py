@@ -127,6 +127,18 @@ def _default_function_exists(name: str) -> bool:
     return lowered in _extra_function_names
 
 
+def _check_arity(e: ast.FunctionCall) -> None:
+    """The function table's own arity rule (functions.check_arity), with our position."""
+    try:
+        from tugraph_bolt.cypher.functions import check_arity
+    except ImportError:  # an older table without it: the executor still checks
+        return
+    try:
+        check_arity(e.name, len(e.args))
+    except errors.CypherSyntaxError as exc:
+        fail(e, exc.message, exc.detail or "InvalidNumberOfArguments")
+
+
 class ExpressionChecker:
     def __init__(self, function_exists: Callable[[str], bool] | None):
         self.function_exists = function_exists or _default_function_exists
@@ -293,6 +305,11 @@ class ExpressionChecker:
     def x_FunctionCall(self, e: ast.FunctionCall, scope, ctx) -> str:
         name = e.name.lower()
         if name in AGGREGATE_NAMES:
+            wanted = 2 if name.startswith("percentile") else 1
+            if len(e.args) != wanted:
+                problem = "Insufficient" if len(e.args) < wanted else "Too many"
+                fail(e, f"{problem} parameters for function '{e.name}'",
+                     "InvalidNumberOfArguments")  # fmt: skip
             kinds = self._aggregate(e, e.args, scope, ctx)
             if name == "count":
                 return INT
@@ -301,6 +318,7 @@ class ExpressionChecker:
             return ANY
         if not self.function_exists(e.name):
             fail(e, f"Unknown function '{e.name}'", "UnknownFunction")
+        _check_arity(e)
         sub = replace(ctx, predicate=name == "exists")
         kinds = [self._x(a, scope, sub) for a in e.args]
         reject = _ARGUMENT_REJECTS.get(name)

@@ -184,3 +184,14 @@ def test_long_generated_predicates_are_checked_without_deep_recursion():
     with pytest.raises(CypherSyntaxError) as info:
         check(parse(bad))
     assert info.value.detail == "InvalidArgumentType"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["RETURN toUpper()", "RETURN toUpper('a', 'b')", "RETURN sum(1, 2)", "RETURN percentileCont(1)"],
+)
+def test_function_arity_is_checked_at_compile_time(query):
+    with pytest.raises(CypherSyntaxError) as info:
+        check(parse(query))
+    assert info.value.detail == "InvalidNumberOfArguments"
+    assert (info.value.line, info.value.column) == (1, 8)

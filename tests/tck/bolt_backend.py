@@ -57,10 +57,15 @@ class _SwitchableBackend:
 
 
 class _Wire:
-    """The process-wide server and driver, started on first use, stopped at exit."""
+    """The process-wide server and driver, started on first use, stopped at exit.
+
+    `BOLT_VERSION` (e.g. (4, 4)) narrows what the server offers, to test older protocol
+    versions (legacy DateTime structures in 4.4) with the same scenarios.
+    """
 
     _lock = threading.Lock()
     _instance: _Wire | None = None
+    BOLT_VERSION: tuple[int, int] | None = None
 
     def __init__(self):
         import neo4j
@@ -70,7 +75,8 @@ class _Wire:
 
         self.config, _ = load_config(None, {"bolt_port": 7687})
         self.proxy = _SwitchableBackend()
-        self.server = BoltServer("127.0.0.1", 0, self.proxy)
+        options = {"versions": (self.BOLT_VERSION,)} if self.BOLT_VERSION else {}
+        self.server = BoltServer("127.0.0.1", 0, self.proxy, **options)
         self.server.start()
         host, port = self.server.address
         self.driver = neo4j.GraphDatabase.driver(
@@ -90,9 +96,11 @@ class _Wire:
 
 
 class BoltBackend:
-    def __init__(self):
+    def __init__(self, version: str | None = None):
         from tugraph_bolt.service import Database
 
+        if version:
+            _Wire.BOLT_VERSION = tuple(int(x) for x in version.split("."))
         self.wire = _Wire.get()
         self.db = Database(self.wire.config)
         self.wire.proxy.current = self.db

@@ -168,9 +168,12 @@ class ServiceBackend:
 
 
 def _bolt_backend():
+    import os
+
     from tests.tck.bolt_backend import BoltBackend
 
-    return BoltBackend()
+    # TCK_BOLT_VERSION=4.4 narrows the protocol versions the server offers.
+    return BoltBackend(os.environ.get("TCK_BOLT_VERSION"))
 
 
 BACKENDS = {"engine": EngineBackend, "service": ServiceBackend, "bolt": _bolt_backend}

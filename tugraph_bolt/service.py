@@ -278,9 +278,19 @@ class Database:
 
     @staticmethod
     def _result_type(compiled) -> str:
-        if not compiled.is_write:
-            return "r"
-        return "rw" if compiled.columns else "w"
+        return getattr(compiled, "query_type", None) or ("rw" if compiled.is_write else "r")
+
+    @staticmethod
+    def _with_plan(summary: dict, res) -> dict:
+        """EXPLAIN / PROFILE: the operators as Neo4j's nested plan map (root first)."""
+        ops = getattr(res, "plan", None)
+        if ops:
+            node: dict | None = None
+            for name in ops:  # first operator is the leaf
+                node = {"operatorType": name, "args": {}, "identifiers": [],
+                        "children": [node] if node else []}
+            summary["plan"] = node
+        return summary
 
     # --- Backend: auto-commit ---------------------------------------------------------
 
@@ -294,8 +304,9 @@ class Database:
             self._prepare_read(self._read_level(extra))
             tx = self._begin_tx()
             res = self.engine.run(query, params, tx, self._context(user, graph, params))
-            summary = {"type": "r", "db": graph, "bookmark": bookmark_for(self.log.applied_index)}
-            return StreamResult(list(res.columns), res.records, summary)
+            summary = {"type": self._result_type(compiled), "db": graph,
+                       "bookmark": bookmark_for(self.log.applied_index)}
+            return StreamResult(list(res.columns), res.records, self._with_plan(summary, res))
         last: errors.DatabaseError | None = None
         for attempt in range(AUTO_COMMIT_RETRIES):
             tx = self._begin_tx()
@@ -310,8 +321,8 @@ class Database:
                 time.sleep(0.002 * (attempt + 1))
                 continue
             summary = {"type": self._result_type(compiled), "db": graph,
-                       "stats": tx.stats, "bookmark": bookmark_for(index)}
-            return StreamResult(list(res.columns), rows, summary)
+                       "stats": res.stats, "bookmark": bookmark_for(index)}
+            return StreamResult(list(res.columns), rows, self._with_plan(summary, res))
         assert last is not None
         raise last
 
@@ -349,8 +360,8 @@ class Database:
         tx.wrote = tx.wrote or compiled.is_write
         summary = {"type": self._result_type(compiled), "db": tx.graph}
         if compiled.is_write:
-            summary["stats"] = tx.tx.stats
-        result = StreamResult(list(res.columns), res.records, summary)
+            summary["stats"] = res.stats  # this statement's counters, not the transaction's
+        result = StreamResult(list(res.columns), res.records, self._with_plan(summary, res))
         tx.results.append(result)
         return result
 

@@ -230,3 +230,16 @@ def test_a_single_node_keeps_its_data_across_restarts(single_node, how):
         rec = d.execute_query("MATCH (k:Kept) RETURN count(k) AS c, sum(k.i) AS s",
                               database_="default").records[0]
     assert (rec["c"], rec["s"]) == (25, 325)
+
+
+def test_explain_plan_and_per_statement_counters(single_node):
+    with driver_for(single_node.address) as d:
+        summary = d.execute_query("EXPLAIN MATCH (n:Person {id: 1}) RETURN n",
+                                  database_="default").summary
+        assert summary.plan is not None and summary.plan["operatorType"]
+        with d.session(database="default") as s, s.begin_transaction() as tx:
+            first = tx.run("CREATE (:C), (:C)").consume()
+            second = tx.run("CREATE (:C)").consume()
+            tx.commit()
+    assert first.counters.nodes_created == 2
+    assert second.counters.nodes_created == 1  # this statement's, not the transaction's

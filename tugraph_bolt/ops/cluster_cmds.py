@@ -22,6 +22,7 @@ from .connect import (
     connect_any,
     connect_leader,
     list_nodes,
+    members_from_leader,
     open_client,
     query,
     show,
@@ -55,11 +56,7 @@ def member_status(row: dict, creds: Credentials) -> dict | None:
 
 
 def status(addresses, creds: Credentials) -> tuple[dict, str]:
-    client, _ = connect_any(addresses, creds)
-    try:
-        rows = list_nodes(client)
-    finally:
-        client.close()
+    rows = members_from_leader(addresses, creds)
     # ask every member at once: a member that does not answer costs one timeout, not one each
     with ThreadPoolExecutor(max_workers=min(len(rows), 16) or 1) as pool:
         answers = list(pool.map(lambda r: member_status(r, creds), rows))
@@ -101,11 +98,7 @@ def _dash(v):
 
 
 def nodes(addresses, creds: Credentials) -> tuple[dict, str]:
-    client, _ = connect_any(addresses, creds)
-    try:
-        rows = list_nodes(client)
-    finally:
-        client.close()
+    rows = members_from_leader(addresses, creds)
     members = [{"node_id": r["node_id"], "ip": r["ip"], "bolt_port": r["bolt_port"],
                 "raft_port": r["bolt_raft_port"],
                 "role": "leader" if r["is_leader"] else
@@ -147,11 +140,7 @@ def add_learner(addresses, creds, node_id: int, ip: str, bolt_port: int, raft_po
 
 
 def _check_member(addresses, creds, node_id: int) -> dict:
-    client, _ = connect_any(addresses, creds)
-    try:
-        rows = list_nodes(client)
-    finally:
-        client.close()
+    rows = members_from_leader(addresses, creds)
     row = next((r for r in rows if r["node_id"] == node_id), None)
     if row is None:
         raise OpsError(f"node {node_id} is not a member of this cluster")
@@ -184,7 +173,7 @@ def transfer_leader(addresses, creds, node_id: int):
         _on_leader(addresses, creds, "db.bolt.transferRaftLeader", {"node_id": node_id})
     except OpsError as e:
         # the old leader may drop the connection as it steps down: judge by the result
-        if not _leads(addresses, creds, node_id, 2.0):
+        if not _leads(addresses, creds, node_id, creds.timeout):
             raise OpsError(f"node {node_id} did not take over leadership: {e}") from None
     if not _leads(addresses, creds, node_id, creds.timeout):
         raise OpsError(f"node {node_id} was asked to lead but is not the leader yet")

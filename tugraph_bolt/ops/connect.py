@@ -12,6 +12,7 @@ listed address cannot be reached it falls back to the WRITE address of a ROUTE t
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
 from ..client import BoltClient, ClientError
@@ -116,14 +117,32 @@ def list_nodes(client: BoltClient) -> list[dict]:
 
 def connect_leader(addresses: list[tuple[str, int]], creds: Credentials
                    ) -> tuple[BoltClient, list[dict]]:
-    """A client logged in on the leader, and the member rows it was found from."""
+    """A client logged in on the leader, and the member rows it was found from.
+
+    While an election is under way no node names a leader: ask again until `creds.timeout`
+    has passed, so a command given just after a failover still goes through."""
+    deadline = time.monotonic() + creds.timeout
+    while True:
+        try:
+            return _connect_leader_once(addresses, creds)
+        except NoLeaderYet as e:
+            if time.monotonic() >= deadline:
+                raise OpsError(str(e)) from None
+            time.sleep(0.2)
+
+
+class NoLeaderYet(OpsError):
+    pass
+
+
+def _connect_leader_once(addresses, creds):
     client, address = connect_any(addresses, creds)
     try:
         rows = list_nodes(client)
         leader = next((r for r in rows if r["is_leader"]), None)
         if leader is None:
-            raise OpsError("no leader is known right now (an election may be under way); "
-                           "try again in a moment")
+            raise NoLeaderYet("no leader is known right now (an election may be under way); "
+                              "try again in a moment")
         target = (leader["ip"], leader["bolt_port"])
         if target == address:
             return client, rows
@@ -143,4 +162,18 @@ def connect_leader(addresses: list[tuple[str, int]], creds: Credentials
             return open_client(candidate, creds), rows
         except OSError:
             continue
-    raise OpsError(f"the leader, node {leader['node_id']} at {show(target)}, is not reachable")
+    raise NoLeaderYet(f"the leader, node {leader['node_id']} at {show(target)}, "
+                      "is not reachable")
+
+
+def members_from_leader(addresses: list[tuple[str, int]], creds: Credentials) -> list[dict]:
+    """The member rows as the leader sees them: a follower may not have applied the latest
+    membership change yet. While no leader is known, the first node's own view."""
+    try:
+        client, _ = _connect_leader_once(addresses, creds)
+    except NoLeaderYet:
+        client, _ = connect_any(addresses, creds)
+    try:
+        return list_nodes(client)
+    finally:
+        client.close()

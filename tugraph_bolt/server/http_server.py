@@ -90,7 +90,7 @@ class HttpServer:
             self._thread.join(5.0)
         self._httpd = None
 
-    # --- endpoints (each returns (status, content type, body bytes)) -----------------------
+    # --- endpoints: each returns (status, content type, body bytes[, extra headers]) -------
 
     def login(self, body: dict):
         user = body.get("user", body.get("userName"))

@@ -258,6 +258,8 @@ def test_status_page_and_its_script_are_served(http_node):
     status, headers, body = http.request("GET", "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert b"/web/status.js" in body and b'id="members"' in body
+    for alias in ("/web", "/web/", "/index.html"):
+        assert http.request("GET", alias)[2] == body
     status, headers, body = http.request("GET", "/web/status.js")
     assert status == 200 and b'fetch("/cluster"' in body
 

@@ -327,4 +327,6 @@ _ROUTES = {
     "/metrics": ("GET", "metrics_page"),
     "/": ("GET", "index"),
     "/index.html": ("GET", "index"),
+    "/web": ("GET", "index"),  # where TuGraph serves its web UI
+    "/web/": ("GET", "index"),
 }

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from lark import Token, Transformer
+from lark import Token, Transformer, Tree
 
 from tugraph_bolt.cypher import ast
 
@@ -134,6 +134,23 @@ class _Climber:
         return result
 
 
+class _Meta:
+    """Source span of a rule: 1-based line/column of its first token, offsets of its
+    first and last token (end exclusive)."""
+
+    __slots__ = ("line", "column", "start_pos", "end_pos", "empty")
+
+    def __init__(self, line, column, start_pos, end_pos, empty=False):
+        self.line = line
+        self.column = column
+        self.start_pos = start_pos
+        self.end_pos = end_pos
+        self.empty = empty
+
+
+_EMPTY = _Meta(None, None, None, None, empty=True)
+
+
 def _pos(meta) -> dict:
     if getattr(meta, "empty", True):
         return {}
@@ -205,13 +222,35 @@ class ExpressionTransformer(Transformer):
         super().__init__(visit_tokens=False)
         self.text = text
         self._pending_overflow: list[ast.Literal] = []
+        self._metas: dict[int, _Meta] = {}
 
-    def _call_userfunc(self, tree, new_children=None):
-        children = new_children if new_children is not None else tree.children
+    def _transform_tree(self, tree):
+        """Transform bottom-up, taking each rule's source span from its first and last
+        token (lark's propagate_positions would do it per reduction, doubling parse time;
+        brackets that bound expressions are kept in the tree for this)."""
+        raw = tree.children
+        children = [self._transform_tree(c) if isinstance(c, Tree) else c for c in raw]
+        meta = self._meta(raw)
+        self._metas[id(tree)] = meta  # the trees stay alive until the transform ends
         method = getattr(self, tree.data, None)
         if method is None:
-            return self.__default__(tree.data, children, tree.meta)
-        return method(tree.meta, children)
+            return self.__default__(tree.data, children, meta)
+        return method(meta, children)
+
+    def _meta(self, raw) -> _Meta:
+        first = last = None
+        for c in raw:
+            first = c if isinstance(c, Token) else self._metas[id(c)]
+            if not getattr(first, "empty", False):
+                break
+            first = None
+        if first is None:
+            return _EMPTY
+        for c in reversed(raw):
+            last = c if isinstance(c, Token) else self._metas[id(c)]
+            if not getattr(last, "empty", False):
+                break
+        return _Meta(first.line, first.column, first.start_pos, last.end_pos)
 
     def _problem(self, meta, message: str, detail: str = "UnexpectedSyntax") -> ParseProblem:
         pos = _pos(meta)
@@ -248,8 +287,11 @@ class ExpressionTransformer(Transformer):
     def property(self, meta, ch):
         return ast.PropertyLookup(ch[0], ch[1], **_pos(meta))
 
+    def paren(self, meta, ch):
+        return ch[1]
+
     def index(self, meta, ch):
-        return ast.Index(ch[0], ch[1], **_pos(meta))
+        return ast.Index(ch[0], ch[2], **_pos(meta))
 
     def slice(self, meta, ch):
         start = end = None
@@ -267,7 +309,7 @@ class ExpressionTransformer(Transformer):
         return ast.LabelCheck(ch[0], ch[1].names, **_pos(meta))
 
     def function_call(self, meta, ch):
-        callee, args = ch[0], ch[1]
+        callee, args = ch[0], ch[2]
         parts: list[str] = []
         node = callee
         while isinstance(node, ast.PropertyLookup):
@@ -294,19 +336,20 @@ class ExpressionTransformer(Transformer):
         return ast.ListLiteral((), **_pos(meta))
 
     def list_many(self, meta, ch):
-        return ast.ListLiteral(tuple(ch), **_pos(meta))
+        return ast.ListLiteral(tuple(_values(ch)), **_pos(meta))
 
     def list_one(self, meta, ch):
-        head = _split_in(ch[0])
+        item = ch[1]
+        head = _split_in(item)
         if head is not None:
             return ast.ListComprehension(head[0], head[1], None, None, **_pos(meta))
-        return ast.ListLiteral((ch[0],), **_pos(meta))
+        return ast.ListLiteral((item,), **_pos(meta))
 
     def list_filter(self, meta, ch):
-        head = _split_in(ch[0])
+        head = _split_in(ch[1])
         if head is None:
             raise self._problem(meta, "Invalid input 'WHERE': expected ',' or ']' in a list")
-        return ast.ListComprehension(head[0], head[1], ch[2], None, **_pos(meta))
+        return ast.ListComprehension(head[0], head[1], ch[3], None, **_pos(meta))
 
     def list_project(self, meta, ch):
         values = _values(ch)
@@ -331,11 +374,12 @@ class ExpressionTransformer(Transformer):
         raise self._problem(meta, "Invalid input '|': expected ',' or ']' in a list")
 
     def map_literal(self, meta, ch):
-        items = tuple((ch[i], ch[i + 1]) for i in range(0, len(ch), 2))
+        values = _values(ch)
+        items = tuple((values[i], values[i + 1]) for i in range(0, len(values), 2))
         return ast.MapLiteral(items, **_pos(meta))
 
     def map_projection(self, meta, ch):
-        return ast.MapProjection(ch[0].name, tuple(ch[1:]), **_pos(meta))
+        return ast.MapProjection(ch[0].name, tuple(_values(ch[1:])), **_pos(meta))
 
     def mp_property(self, meta, ch):
         return ast.MapProjectionItem("property", ch[0], None, **_pos(meta))
@@ -370,20 +414,22 @@ class ExpressionTransformer(Transformer):
 
     def quantifier(self, meta, ch):
         kind = ch[0].type.lower()
-        where = ch[5] if len(ch) > 5 else None
-        return ast.Quantifier(kind, ch[1].name, ch[3], where, **_pos(meta))
+        values = _values(ch)  # variable, source [, predicate]
+        where = values[2] if len(values) > 2 else None
+        return ast.Quantifier(kind, values[0].name, values[1], where, **_pos(meta))
 
     def reduce_expr(self, meta, ch):
-        return ast.Reduce(ch[1].name, ch[3], ch[4].name, ch[6], ch[8], **_pos(meta))
+        acc, init, var, source, expr = _values(ch)
+        return ast.Reduce(acc.name, init, var.name, source, expr, **_pos(meta))
 
     def exists_pattern(self, meta, ch):
-        return ast.ExistsSubquery(ch[1], None, self._where_of(ch), **_pos(meta))
+        return ast.ExistsSubquery(ch[2], None, self._where_of(ch), **_pos(meta))
 
     def exists_query(self, meta, ch):
-        return ast.ExistsSubquery(None, ch[1], None, **_pos(meta))
+        return ast.ExistsSubquery(None, ch[2], None, **_pos(meta))
 
     def exists_function(self, meta, ch):
-        return ast.FunctionCall(str(ch[0]), (ch[1],), False, **_pos(meta))
+        return ast.FunctionCall(str(ch[0]), (ch[2],), False, **_pos(meta))
 
     # --- literals and names ------------------------------------------------------------
     def _integer_value(self, meta, token) -> int:

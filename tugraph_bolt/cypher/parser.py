@@ -11,8 +11,8 @@ tugraph_bolt.errors.CypherSyntaxError: Invalid input 'RETUN': expected ... (line
 
 The Lark parser is built once per process, lazily, from a grammar cache kept in a private
 directory (see `_cache_file`), so start-up costs little after the first run. Building the tree and
-transforming it are two steps because the transformer needs source positions (the
-verbatim text of RETURN items becomes the column name).
+transforming it are two steps because the transformer takes source spans from the tree's
+tokens (the verbatim text of RETURN items becomes the column name).
 """
 
 from __future__ import annotations
@@ -113,11 +113,13 @@ def _parser() -> Lark:
                     parser="lalr",
                     lexer="basic",
                     postlex=_NodeParenMarker(),
-                    propagate_positions=True,
                     maybe_placeholders=False,
                     cache=_cache_file(grammar),
                 )
     return _lark
+
+
+_LARK_OPTIONS = "lalr basic postlex no-positions"  # part of the cache key
 
 
 def _cache_file(grammar: str) -> str | bool:
@@ -135,7 +137,8 @@ def _cache_file(grammar: str) -> str | bool:
             return False
     except OSError:
         return False
-    digest = hashlib.sha256((grammar + lark.__version__).encode("utf-8")).hexdigest()[:16]
+    key = grammar + lark.__version__ + _LARK_OPTIONS
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return os.path.join(directory, f"cypher-grammar-{digest}.lark-cache")
 
 

@@ -13,6 +13,9 @@ FROM ${BASE}
 
 ARG WHEELHOUSE=
 
+LABEL org.opencontainers.image.title="tugraph-bolt" \
+      org.opencontainers.image.description="tugraph-bolt node: Bolt + Cypher, replicated by Raft"
+
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

@@ -91,6 +91,9 @@ def build_images(say) -> str:
     _logged([str(ROOT / "docker" / "build-offline-image.sh"), TEST_IMAGE],
             ROOT / "build" / "docker-image.log", 900,
             env=dict(os.environ, PYTHON=sys.executable, BASE_IMAGE=BASE_IMAGE))
+    # every code change leaves the previous test image dangling: remove those (only ours)
+    run(["docker", "image", "prune", "-f", "--filter",
+         "label=org.opencontainers.image.title=tugraph-bolt"], 120, check=False)
     say(f"images ready after {time.monotonic() - started:.0f}s")
     return TEST_IMAGE
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
+import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -71,6 +74,37 @@ def _fallback_configs(workdir, ports: dict[str, int]) -> None:
         (workdir / f"{service}.json").write_text(json.dumps(cfg, indent=2))
 
 
+@contextmanager
+def _exclusive(say, timeout: float = 900.0):
+    """One compose cluster per machine at a time.
+
+    The xdist group keeps these tests on one worker when loadgroup works, but with this
+    project's pytest/xdist pair the group suffix is not applied, so two workers can each
+    get some of the tests: the second one waits here instead of tearing down the first
+    one's containers (they share the project name, the ports and the subnet).
+    """
+    path = ROOT / "build" / "docker-tests.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited:
+                    say("another worker runs the compose cluster; waiting for it")
+                    waited = True
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"{path} stayed locked for {timeout:.0f}s") from None
+                time.sleep(1.0)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def compose_cluster(request, tmp_path_factory):
     reason = docker_unavailable_reason() or base_image_unavailable_reason()
@@ -86,32 +120,34 @@ def compose_cluster(request, tmp_path_factory):
         else:
             print(f"[tests/docker] {line}", flush=True)
 
-    image = build_images(say)
-    env = dict(os.environ, TUGRAPH_IMAGE=image,
-               TUGRAPH_CLUSTER_SECRET="compose-test-" + os.urandom(12).hex())
-    if all(_bindable(p) for p in SEED_BOLT_PORTS):
-        ports = dict(zip(SERVICES, SEED_BOLT_PORTS, strict=True))
-        seed_ports = True
-    else:
-        # Someone uses 7687-7689: run on other host ports with configs that announce them.
-        ports = dict(zip(SERVICES, free_ports(3), strict=True))
-        workdir = tmp_path_factory.mktemp("compose-configs")
-        _fallback_configs(workdir, ports)
-        env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=FALLBACK_NET,
-                   **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
-                      for i, s in enumerate(SERVICES, start=1)})
-        seed_ports = False
-    cluster = ComposeCluster(PROJECT, compose_command(), env, ports, seed_ports)
-    cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
-    try:
-        say(f"compose up ({'ports 7687-7689' if seed_ports else f'fallback ports {ports}'})")
-        cluster.compose("up", "-d", "--no-build", timeout=180)
-        wait_until(lambda: all(cluster.health(s) == "healthy" for s in SERVICES), 120,
-                   interval=1.0, what="three healthy containers")
-        yield cluster
-    except Exception:
-        say("compose logs:\n" + cluster.logs())
-        raise
-    finally:
-        say("compose down -v")
-        cluster.compose("down", "-v", "--remove-orphans", "-t", "30", timeout=180, check=False)
+    with _exclusive(say):
+        image = build_images(say)
+        env = dict(os.environ, TUGRAPH_IMAGE=image,
+                   TUGRAPH_CLUSTER_SECRET="compose-test-" + os.urandom(12).hex())
+        if all(_bindable(p) for p in SEED_BOLT_PORTS):
+            ports = dict(zip(SERVICES, SEED_BOLT_PORTS, strict=True))
+            seed_ports = True
+        else:
+            # Someone uses 7687-7689: run on other host ports with configs that announce them.
+            ports = dict(zip(SERVICES, free_ports(3), strict=True))
+            workdir = tmp_path_factory.mktemp("compose-configs")
+            _fallback_configs(workdir, ports)
+            env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=FALLBACK_NET,
+                       **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
+                          for i, s in enumerate(SERVICES, start=1)})
+            seed_ports = False
+        cluster = ComposeCluster(PROJECT, compose_command(), env, ports, seed_ports)
+        cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
+        try:
+            say(f"compose up ({'ports 7687-7689' if seed_ports else f'fallback ports {ports}'})")
+            cluster.compose("up", "-d", "--no-build", timeout=180)
+            wait_until(lambda: all(cluster.health(s) == "healthy" for s in SERVICES), 120,
+                       interval=1.0, what="three healthy containers")
+            yield cluster
+        except Exception:
+            say("compose logs:\n" + cluster.logs())
+            raise
+        finally:
+            say("compose down -v")
+            cluster.compose("down", "-v", "--remove-orphans", "-t", "30", timeout=180,
+                            check=False)

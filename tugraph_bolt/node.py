@@ -106,7 +106,7 @@ class Node:
             return
         cfg = self.config
         try:
-            self.http = HttpServer(cfg.host, cfg.port, self.service)
+            self.http = HttpServer(cfg.host, cfg.port, self.service, bolt_server=self.bolt)
             self.http.start()
             log.info("HTTP listening on %s:%d", cfg.host, cfg.port)
         except OSError as e:

@@ -155,15 +155,12 @@ class CypherEngine:
         if m:
             mode = m.group(1).upper()
             text = query[m.end():]
+        from . import semantic
+
         tree = parser.parse(text)
-        try:
-            from . import semantic
-        except ImportError:
-            semantic = None
-        if semantic is not None:
-            check = getattr(semantic, "check", None)
-            if check is not None:
-                check(tree)
+        # with the registry, procedure existence, argument counts and YIELD names are
+        # compile-time errors too
+        semantic.check(tree, self.procedures)
         plan = Planner(self.procedures).plan(tree)
         return CompiledQuery(query, tree, plan, mode)
 

@@ -193,6 +193,11 @@ def _within_bbox(ctx, args):
         raise CypherArgumentError(
             "point.withinBBox() takes three points", detail="InvalidNumberOfArguments"
         )
+    for arg in args:
+        if arg is not None and not isinstance(arg, Point):
+            raise CypherTypeError(
+                f"point.withinBBox() expects points, got {type(arg).__name__}",
+                detail="InvalidArgumentType")
     return within_bbox(*args)
 
 

@@ -99,3 +99,17 @@ def test_a_missing_statement_time_is_an_internal_error_not_a_clock_read():
 
     with pytest.raises(InternalError):
         call("date", ctx=SimpleNamespace(now=None))
+
+
+def test_from_epoch_argument_types_are_cypher_errors():
+    import pytest
+
+    from tugraph_bolt.cypher.engine import CypherEngine
+    from tugraph_bolt.errors import CypherTypeError
+    from tugraph_bolt.graph import Store
+
+    engine, store = CypherEngine(), Store()
+    for q in ("RETURN datetime.fromepoch('a', 1)", "RETURN datetime.fromepochmillis('x')",
+              "RETURN point.withinBBox(point({x: 1, y: 1}), {a: 1}, 3)"):
+        with pytest.raises(CypherTypeError):
+            list(engine.run(q, {}, store.begin()).records)

@@ -205,7 +205,15 @@ def _from_epoch(ctx, args):
     seconds, nanos = args
     if seconds is None or nanos is None:
         return None
-    return DateTime(int(seconds) + int(nanos) // NS, int(nanos) % NS, 0, None)
+    _integer("datetime.fromepoch", seconds, "seconds")
+    _integer("datetime.fromepoch", nanos, "nanoseconds")
+    return DateTime(seconds + nanos // NS, nanos % NS, 0, None)
+
+
+def _integer(function: str, value, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CypherTypeError(f"{function}() expects an integer number of {what}, "
+                              f"got {value!r}", detail="InvalidArgumentType")
 
 
 def _from_epoch_millis(ctx, args):
@@ -213,7 +221,8 @@ def _from_epoch_millis(ctx, args):
     (millis,) = args
     if millis is None:
         return None
-    secs, ms = divmod(int(millis), 1000)
+    _integer("datetime.fromepochmillis", millis, "milliseconds")
+    secs, ms = divmod(millis, 1000)
     return DateTime(secs, ms * 1_000_000, 0, None)
 
 

@@ -21,11 +21,13 @@ from .compose import (
     build_images,
     compose_command,
     docker_unavailable_reason,
+    run,
 )
 
 PROJECT = "tugraphbolttest"
 SEED_BOLT_PORTS = (7687, 7688, 7689)
-FALLBACK_NET = "10.203.88"  # the raft network when the shipped one may be in use
+SHIPPED_NET = "10.203.87"  # docker-compose.yml's default raft network (docker/node*.json)
+FALLBACK_NETS = ("10.203.88", "10.203.89", "10.204.87")
 
 
 def pytest_collection_modifyitems(items):
@@ -61,14 +63,22 @@ def _bindable(port: int) -> bool:
     return True
 
 
-def _fallback_configs(workdir, ports: dict[str, int]) -> None:
-    """The shipped configs with announced ports (and raft ips) moved; nothing else changes."""
+def _subnets_in_use() -> set[str]:
+    ids = run(["docker", "network", "ls", "-q"], 60).stdout.split()
+    if not ids:
+        return set()
+    nets = json.loads(run(["docker", "network", "inspect", *ids], 60).stdout)
+    return {c.get("Subnet") for n in nets for c in ((n.get("IPAM") or {}).get("Config") or [])}
+
+
+def _moved_configs(workdir, ports: dict[str, int], net: str) -> None:
+    """The shipped configs with announced ports and raft ips moved; nothing else changes."""
     for i, service in enumerate(SERVICES, start=1):
         cfg = json.loads((ROOT / "docker" / f"{service}.json").read_text())
         for peer in cfg["bolt_raft_init_peers"]:
             peer_service = f"node{peer['bolt_raft_node_id']}"
             peer["advertised_address"] = f"127.0.0.1:{ports[peer_service]}"
-            peer["ip"] = peer["ip"].replace("10.203.87.", FALLBACK_NET + ".")
+            peer["ip"] = peer["ip"].replace(SHIPPED_NET + ".", net + ".")
         cfg["advertised_address"] = f"127.0.0.1:{ports[service]}"
         assert cfg["bolt_raft_node_id"] == i
         (workdir / f"{service}.json").write_text(json.dumps(cfg, indent=2))
@@ -124,22 +134,27 @@ def compose_cluster(request, tmp_path_factory):
         image = build_images(say)
         env = dict(os.environ, TUGRAPH_IMAGE=image,
                    TUGRAPH_CLUSTER_SECRET="compose-test-" + os.urandom(12).hex())
-        if all(_bindable(p) for p in SEED_BOLT_PORTS):
+        cluster = ComposeCluster(PROJECT, compose_command(), env, {})
+        cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
+        seed_ports = all(_bindable(p) for p in SEED_BOLT_PORTS)
+        if seed_ports:
             ports = dict(zip(SERVICES, SEED_BOLT_PORTS, strict=True))
-            seed_ports = True
         else:
             # Someone uses 7687-7689: run on other host ports with configs that announce them.
             ports = dict(zip(SERVICES, free_ports(3), strict=True))
+        used = _subnets_in_use()
+        net = next((n for n in (SHIPPED_NET, *FALLBACK_NETS) if f"{n}.0/24" not in used), None)
+        if net is None:
+            pytest.skip(f"the subnets {SHIPPED_NET}.0/24 and {FALLBACK_NETS} are all in use")
+        if not seed_ports or net != SHIPPED_NET:
             workdir = tmp_path_factory.mktemp("compose-configs")
-            _fallback_configs(workdir, ports)
-            env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=FALLBACK_NET,
+            _moved_configs(workdir, ports, net)
+            env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=net,
                        **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
                           for i, s in enumerate(SERVICES, start=1)})
-            seed_ports = False
         cluster = ComposeCluster(PROJECT, compose_command(), env, ports, seed_ports)
-        cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
         try:
-            say(f"compose up ({'ports 7687-7689' if seed_ports else f'fallback ports {ports}'})")
+            say(f"compose up: host ports {sorted(ports.values())}, raft network {net}.0/24")
             cluster.compose("up", "-d", "--no-build", timeout=180)
             wait_until(lambda: all(cluster.health(s) == "healthy" for s in SERVICES), 120,
                        interval=1.0, what="three healthy containers")

@@ -21,8 +21,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/opt/tugraph-bolt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# The context is an allow-list (.dockerignore): the package, its metadata, the entrypoint
-# and, for offline builds, the wheelhouse. Dependencies go first, in their own layer, so a
+# The context is an allow-list (.dockerignore): the package, its metadata, the entrypoint,
+# the health probe and, for offline builds, the wheelhouse. Dependencies go first, in their own layer, so a
 # code change rebuilds only the last step.
 COPY pyproject.toml README.md /src/
 COPY ${WHEELHOUSE:-pyproject.toml} /wheelhouse/
@@ -39,6 +39,9 @@ RUN set -eu; \
     if [ -n "$WHEELHOUSE" ]; then export PIP_NO_INDEX=1 PIP_FIND_LINKS=/wheelhouse; fi; \
     /opt/tugraph-bolt/bin/pip install --no-cache-dir /src; \
     install -m 0755 /src/docker/entrypoint.sh /usr/local/bin/tugraph-bolt-entrypoint; \
+    { echo '#!/opt/tugraph-bolt/bin/python'; cat /src/docker/healthcheck.py; } \
+        > /usr/local/bin/tugraph-bolt-healthcheck; \
+    chmod 0755 /usr/local/bin/tugraph-bolt-healthcheck; \
     rm -rf /src /wheelhouse; \
     useradd --system --user-group --home-dir /var/lib/tugraph-bolt --shell /usr/sbin/nologin tugraph; \
     mkdir -p /var/lib/tugraph-bolt /etc/tugraph-bolt; \
@@ -52,6 +55,10 @@ USER tugraph
 
 # Bolt, HTTP, Raft (the Raft port is for the cluster network only; never publish it).
 EXPOSE 7687 7070 8000
+
+# /healthz on the config's HTTP port, or a Bolt handshake when HTTP is off (docker/healthcheck.py)
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["tugraph-bolt-healthcheck"]
 
 # The node stops cleanly on SIGTERM (it closes listeners and flushes the Raft journal).
 STOPSIGNAL SIGTERM

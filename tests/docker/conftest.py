@@ -33,7 +33,7 @@ FALLBACK_NETS = ("10.203.88", "10.203.89", "10.204.87")
 def pytest_collection_modifyitems(items):
     # One compose cluster at a time, never beside the e2e process clusters (two cores).
     for item in items:
-        if "tests/docker/" in str(item.fspath).replace("\\", "/"):
+        if str(item.fspath).replace("\\", "/").endswith("tests/docker/test_compose_cluster.py"):
             item.add_marker(pytest.mark.docker)
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group("processes"))

@@ -29,20 +29,24 @@ BENCHMARKS = {
 }
 
 
-def _last_json(text: str):
+def _json_output(text: str):
+    """The benchmark's JSON: one document, or one per line (then a list of them)."""
     text = text.strip()
     try:
         return json.loads(text)
     except ValueError:
         pass
-    for line in reversed(text.splitlines()):
+    docs = []
+    for line in text.splitlines():
         line = line.strip()
         if line.startswith(("{", "[")):
             try:
-                return json.loads(line)
+                docs.append(json.loads(line))
             except ValueError:
                 continue
-    return None
+    if not docs:
+        return None
+    return docs[0] if len(docs) == 1 else docs
 
 
 def _get(doc, *path):
@@ -113,7 +117,7 @@ def main(argv=None) -> int:
         t0 = time.monotonic()
         proc = subprocess.run([sys.executable, "-m", module, *(quick if args.quick else normal)],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=1800)
-        doc = _last_json(proc.stdout)
+        doc = _json_output(proc.stdout)
         if proc.returncode != 0 or doc is None:
             results[name] = {"error": f"exit {proc.returncode}", "stdout": proc.stdout[-2000:]}
         else:

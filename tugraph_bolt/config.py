@@ -66,8 +66,8 @@ class NodeConfig:
     route_ttl: int = 300  # seconds drivers keep a routing table
     write_timeout: float = 10.0  # seconds a write waits for its commit before 'unknown outcome'
     bookmark_timeout: float = 10.0  # seconds a read waits for its bookmark
-    raft_election_timeout: float = 0.8  # seconds; randomised between 1x and 2x
-    raft_leader_fallback_timeout: float = 1.2  # seconds a leader without quorum keeps leading
+    raft_election_timeout: float = 0.6  # seconds; randomised between 1x and 2x
+    raft_leader_fallback_timeout: float = 0.6  # seconds a leader without quorum keeps leading
     raft_durable: bool = False  # fsync the journal before acknowledging a write
     raft_max_in_flight: int = 256  # writes this node may have in the log at once
     raft_snapshot_entries: int = 100_000  # log entries between snapshots (log compaction)

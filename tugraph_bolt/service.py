@@ -150,7 +150,7 @@ class Database:
         self._sessions_lock = threading.Lock()
         self._open_tx: dict[str, TxHandle] = {}
         self.counters = {"queries": 0, "writes": 0, "conflicts": 0, "retries": 0,
-                         "failures": 0}
+                         "resubmits": 0, "failures": 0}
         self._closed = False
 
     # --- lifecycle ----------------------------------------------------------------
@@ -210,8 +210,7 @@ class Database:
 
     def _reserve_ids(self, kind: str, count: int) -> tuple[int, int]:
         owner = getattr(self.log, "node_name", "local")
-        _, outcome = self.log.submit(reserve_ids_command(kind, count, owner),
-                                     self.config.write_timeout)
+        _, outcome = self._submit(reserve_ids_command(kind, count, owner))
         outcome.raise_for_error()
         start, stop = outcome.value
         return start, stop
@@ -260,12 +259,28 @@ class Database:
     def _begin_tx(self) -> Transaction:
         return Transaction(self.log.state, self.ids, strict_schema=self.config.strict_schema)
 
+    def _submit(self, command: bytes):
+        """Submit, resubmitting the SAME bytes when the outcome is unknown (leader lost
+        mid-flight). The command carries its request id, and apply remembers recent ids: if
+        the first attempt was committed after all, the duplicate is recognised and answered
+        with the first outcome, never applied twice. So a leader change costs the client a
+        short wait, not an "unknown outcome" error, while the write timeout lasts."""
+        deadline = time.monotonic() + self.config.write_timeout
+        while True:
+            try:
+                return self.log.submit(command, max(0.05, deadline - time.monotonic()))
+            except errors.UnknownOutcome:
+                if self.log.failed or self._closed or time.monotonic() + 0.05 >= deadline:
+                    raise
+                self.counters["resubmits"] += 1
+                time.sleep(0.02)
+
     def _commit(self, tx: Transaction) -> int:
         """Submit the transaction's command; return the log index to bookmark."""
         command = tx.command()
         if command is None:
             return self.log.applied_index
-        index, outcome = self.log.submit(command, self.config.write_timeout)
+        index, outcome = self._submit(command)
         if not outcome.ok:
             if outcome.code and outcome.code.startswith("Neo.TransientError"):
                 self.counters["conflicts"] += 1

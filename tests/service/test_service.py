@@ -132,3 +132,34 @@ def test_node_procedures_single_node(db):
     assert rows[0][0] == db.log.applied_index and len(rows[0][1]) == 64
     with pytest.raises(errors.ProcedureCallFailed, match="not in a Raft cluster"):
         run_all(db, "CALL db.bolt.addRaftNode(4, '127.0.0.1', 7690, 8003)")
+
+
+class LosesFirstAnswer:
+    """A log that applies the first command but then 'loses the leader' before answering."""
+
+    def __init__(self, inner, applied_first: bool):
+        self.inner, self.applied_first, self.calls = inner, applied_first, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def submit(self, command, timeout):
+        self.calls += 1
+        if self.calls == 1:
+            if self.applied_first:
+                self.inner.submit(command, timeout)
+            raise errors.UnknownOutcome("the request's outcome is unknown (LEADER_CHANGED)")
+        return self.inner.submit(command, timeout)
+
+
+@pytest.mark.parametrize("applied_first", [True, False])
+def test_unknown_outcome_is_resubmitted_and_applied_exactly_once(applied_first):
+    from tugraph_bolt.log import LocalLog
+
+    cfg, _ = load_config(None, {"bolt_port": 7687})
+    db = Database(cfg)
+    db.ids.next_node_id()  # reserve an id block first, so the only write below is the CREATE
+    db.log = LosesFirstAnswer(db.log if isinstance(db.log, LocalLog) else db.log, applied_first)
+    _, rows, summary = run_all(db, "CREATE (n:Once) RETURN n.x")
+    assert db.log.calls == 2 and db.counters["resubmits"] == 1
+    assert run_all(db, "MATCH (n:Once) RETURN count(n)")[1] == [[1]]

@@ -30,18 +30,6 @@ SHIPPED_NET = "10.203.87"  # docker-compose.yml's default raft network (docker/n
 FALLBACK_NETS = ("10.203.88", "10.203.89", "10.204.87")
 
 
-def pytest_collection_modifyitems(items):
-    # One compose cluster at a time, never beside the e2e process clusters (two cores).
-    for item in items:
-        if str(item.fspath).replace("\\", "/").endswith("tests/docker/test_compose_cluster.py"):
-            item.add_marker(pytest.mark.docker)
-            item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("processes"))
-            # the module's cluster is made inside the first test's timeout: a cold base image
-            # build (debootstrap) takes minutes; every wait inside is bounded by itself
-            item.add_marker(pytest.mark.timeout(900))
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     # a failed docker test carries the containers' recent logs in its report

@@ -21,6 +21,16 @@ from tugraph_bolt.devcluster import wait_until
 
 from .compose import SERVICES
 
+pytestmark = [
+    pytest.mark.docker,
+    pytest.mark.slow,
+    # one compose cluster at a time, beside no other process cluster (two cores); the
+    # fixture also holds a machine-wide lock, since this xdist does not apply the group
+    pytest.mark.xdist_group("processes"),
+    # the cluster is made inside the first test's timeout: a cold base image build
+    # (debootstrap) takes minutes; every wait inside is bounded by itself
+    pytest.mark.timeout(900),
+]
 AUTH = ("admin", "73@TuGraph")
 
 

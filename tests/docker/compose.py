@@ -65,6 +65,10 @@ def image_exists(tag: str) -> bool:
 
 
 def base_image_unavailable_reason() -> str | None:
+    if sys.version_info[:2] != (3, 11):
+        # the image installs wheels built by this interpreter into Debian bookworm's 3.11
+        return (f"the offline image needs host-built cp311 wheels, but this is Python "
+                f"{sys.version_info[0]}.{sys.version_info[1]}")
     if image_exists(BASE_IMAGE):
         return None
     if shutil.which("debootstrap", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None:

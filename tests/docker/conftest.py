@@ -72,6 +72,33 @@ def _moved_configs(workdir, ports: dict[str, int], net: str) -> None:
         (workdir / f"{service}.json").write_text(json.dumps(cfg, indent=2))
 
 
+def _up(command, base_env, seed_ports, net, tmp_path_factory, say) -> ComposeCluster | None:
+    """`compose up` on the seed's host ports or on free ones; None when a port was taken."""
+    env = dict(base_env)
+    if seed_ports:
+        ports = dict(zip(SERVICES, SEED_BOLT_PORTS, strict=True))
+    else:
+        # Someone uses 7687-7689: run on other host ports with configs that announce them.
+        ports = dict(zip(SERVICES, free_ports(3), strict=True))
+    if not seed_ports or net != SHIPPED_NET:
+        workdir = tmp_path_factory.mktemp("compose-configs")
+        _moved_configs(workdir, ports, net)
+        env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=net,
+                   **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
+                      for i, s in enumerate(SERVICES, start=1)})
+    cluster = ComposeCluster(PROJECT, command, env, ports, seed_ports)
+    say(f"compose up: host ports {sorted(ports.values())}, raft network {net}.0/24")
+    proc = cluster.compose("up", "-d", "--no-build", timeout=180, check=False)
+    if proc.returncode == 0:
+        return cluster
+    out = proc.stdout + proc.stderr
+    cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
+    if "already allocated" in out or "address already in use" in out:
+        say(f"a host port was taken meanwhile: {out.strip().splitlines()[-1]}")
+        return None
+    raise RuntimeError(f"compose up failed ({proc.returncode}):\n{out[-4000:]}")
+
+
 @contextmanager
 def _exclusive(say, timeout: float = 900.0):
     """One compose cluster per machine at a time.
@@ -120,30 +147,23 @@ def compose_cluster(request, tmp_path_factory):
 
     with _exclusive(say):
         image = build_images(say)
-        env = dict(os.environ, TUGRAPH_IMAGE=image,
-                   TUGRAPH_CLUSTER_SECRET="compose-test-" + os.urandom(12).hex())
-        cluster = ComposeCluster(PROJECT, compose_command(), env, {})
-        cluster.compose("down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
-        seed_ports = all(_bindable(p) for p in SEED_BOLT_PORTS)
-        if seed_ports:
-            ports = dict(zip(SERVICES, SEED_BOLT_PORTS, strict=True))
-        else:
-            # Someone uses 7687-7689: run on other host ports with configs that announce them.
-            ports = dict(zip(SERVICES, free_ports(3), strict=True))
+        base_env = dict(os.environ, TUGRAPH_IMAGE=image,
+                        TUGRAPH_CLUSTER_SECRET="compose-test-" + os.urandom(12).hex())
+        command = compose_command()
+        ComposeCluster(PROJECT, command, base_env, {}).compose(
+            "down", "-v", "--remove-orphans", "-t", "5", timeout=120, check=False)
         used = _subnets_in_use()
         net = next((n for n in (SHIPPED_NET, *FALLBACK_NETS) if f"{n}.0/24" not in used), None)
         if net is None:
             pytest.skip(f"the subnets {SHIPPED_NET}.0/24 and {FALLBACK_NETS} are all in use")
-        if not seed_ports or net != SHIPPED_NET:
-            workdir = tmp_path_factory.mktemp("compose-configs")
-            _moved_configs(workdir, ports, net)
-            env.update(TUGRAPH_CONFIG_DIR=str(workdir), TUGRAPH_NET=net,
-                       **{f"TUGRAPH_BOLT_PORT_{i}": str(ports[s])
-                          for i, s in enumerate(SERVICES, start=1)})
-        cluster = ComposeCluster(PROJECT, compose_command(), env, ports, seed_ports)
+        seed_ports = all(_bindable(p) for p in SEED_BOLT_PORTS)
+        cluster = _up(command, base_env, seed_ports, net, tmp_path_factory, say)
+        if cluster is None and seed_ports:
+            # another test's nodes took 7687-7689 between the check and `up`: move away
+            cluster = _up(command, base_env, False, net, tmp_path_factory, say)
+        if cluster is None:
+            raise RuntimeError("compose up: host ports were taken by someone else while it started")
         try:
-            say(f"compose up: host ports {sorted(ports.values())}, raft network {net}.0/24")
-            cluster.compose("up", "-d", "--no-build", timeout=180)
             wait_until(lambda: all(cluster.health(s) == "healthy" for s in SERVICES), 120,
                        interval=1.0, what="three healthy containers")
             yield cluster

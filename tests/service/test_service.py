@@ -163,3 +163,14 @@ def test_unknown_outcome_is_resubmitted_and_applied_exactly_once(applied_first):
     _, rows, summary = run_all(db, "CREATE (n:Once) RETURN n.x")
     assert db.log.calls == 2 and db.counters["resubmits"] == 1
     assert run_all(db, "MATCH (n:Once) RETURN count(n)")[1] == [[1]]
+
+
+def test_disable_auth_and_strict_schema_options():
+    cfg, _ = load_config(None, {"bolt_port": 7687, "disable_auth": True, "strict_schema": True})
+    db = Database(cfg)
+    assert db.authenticate({"scheme": "basic", "principal": "anyone", "credentials": "x"}) == "anyone"
+    assert db.authenticate({"scheme": "none"}) == "admin"
+    with pytest.raises(errors.DatabaseError, match="Vertex label unknown does not exist"):
+        run_all(db, "CREATE (n:unknown)")
+    run_all(db, "CALL db.createVertexLabel('known', 'id', 'id', 'INT64', false)")
+    assert run_all(db, "CREATE (n:known {id: 1}) RETURN n.id")[1] == [[1]]

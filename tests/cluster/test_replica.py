@@ -95,7 +95,7 @@ def test_oversized_and_non_bytes_commands_are_refused(trio):
     leader = trio.leader()
     with pytest.raises(TypeError):
         leader.submit("text", 1)
-    with pytest.raises(errors.RequestInvalid):
+    with pytest.raises(errors.RequestInvalid, match="split it into smaller transactions"):
         leader.submit(b"x" * (leader.config.max_command_bytes + 1), 1)
 
 

@@ -138,7 +138,9 @@ class Replica(Membership):
             raise TypeError("a command is bytes")
         if len(command) > self.config.max_command_bytes:
             raise errors.RequestInvalid(
-                f"command of {len(command)} bytes exceeds {self.config.max_command_bytes}")
+                f"this write's changes take {len(command)} bytes, more than the "
+                f"{self.config.max_command_bytes} one Raft entry may carry; split it into "
+                "smaller transactions (e.g. UNWIND batches of a few thousand rows)")
         return self._replicate(envelope(KIND_COMMAND, bytes(command)), timeout)
 
     def barrier(self, timeout: float) -> int:

@@ -258,6 +258,11 @@ class RaftLog:
         return f"{m['ip']}:{m['bolt_port']}"
 
     def routing_table(self, routing: dict) -> list[dict]:
+        if self.replica.leader_id is None:
+            # An election is under way (or this follower has not heard the new leader's
+            # first heartbeat). A table without a writer makes drivers fail plain
+            # session.run() at once, so wait a little (about two election timeouts) first.
+            self.replica.wait_leader(2 * self.cfg.raft_election_timeout * 2)
         rows = self.member_rows()
         leader = [self._address(m) for m in rows if m["is_leader"]]
         voters = [self._address(m) for m in rows if not m["learner"]]

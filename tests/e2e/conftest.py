@@ -75,12 +75,25 @@ def single_node(tmp_path):
         node.stop()
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
 @pytest.fixture
-def cluster(tmp_path):
+def cluster(tmp_path, request):
     c = LocalCluster.fresh(tmp_path, size=3)
     c.start(timeout=60)
     try:
         leader_of(c, 60)
         yield c
     finally:
+        rep = getattr(request.node, "rep_call", None)
+        if rep is not None and rep.failed:
+            # the nodes' own words are the fastest way to see why a cluster test failed
+            for n in c.nodes.values():
+                print(f"\n----- node {n.node_id} (running={n.running}) -----\n"
+                      f"{n.output_tail(80)}")
         c.stop()

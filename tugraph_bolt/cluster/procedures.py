@@ -112,6 +112,11 @@ def state_digest(ctx, args):
     return [[index, digest]]
 
 
+def state_digest_parts(ctx, args):
+    parts = _db(ctx).state.digest_parts()
+    return [[name, parts[name]] for name in parts]
+
+
 def components(ctx, args):
     return [["Neo4j Kernel", ["5.26.0"], "community"],
             ["tugraph-bolt", [_db(ctx).version()], "community"]]
@@ -140,6 +145,8 @@ def register_service_procedures(registry: ProcedureRegistry) -> None:
           "dbms", change_password, description="Change the current user's password."),
         p("dbms.stateDigest", [], [("applied_index", "INTEGER"), ("digest", "STRING")],
           "read", state_digest, description="A hash of the whole graph state, for comparing replicas."),
+        p("dbms.stateDigestParts", [], [("part", "STRING"), ("digest", "STRING")], "read",
+          state_digest_parts, description="The state digest per part (nodes, schema, ...)."),
         p("dbms.components", [], [("name", "STRING"), ("versions", "LIST OF STRING"),
                                   ("edition", "STRING")], "read", components),
     ):

@@ -107,7 +107,6 @@ class RaftLog:
         self._cluster_seen = None
         self._change_lock = threading.Lock()
         self.replica = Replica(rc, machine)
-        self._stop = threading.Event()
 
     # --- the Log interface ---------------------------------------------------------------
 
@@ -149,29 +148,14 @@ class RaftLog:
         return self.replica.status()
 
     def close(self) -> None:
-        self._stop.set()
         self.replica.close()
 
     # --- the replicated directory --------------------------------------------------------
 
-    def started(self) -> None:
-        """Record the initial members in replicated state once a leader exists."""
-        threading.Thread(target=self._seed_directory, name="cluster-directory",
-                         daemon=True).start()
-
-    def _seed_directory(self) -> None:
-        while not self._stop.is_set():
-            if self.machine.state.cluster:
-                return
-            if self.replica.is_leader:
-                try:
-                    self.submit(set_cluster_command(self._initial, request_id="init-cluster"), 5.0)
-                    return
-                except errors.DatabaseError as e:
-                    log.info("recording the initial members failed (%s); retrying", e)
-            self._stop.wait(0.2)
-
     def members(self) -> list[dict]:
+        """The replicated directory once a membership change wrote one; until then the
+        initial peers, which every member's config lists alike. (Nothing is written at
+        start-up: a background write there would make the state depend on timing.)"""
         cluster = self.machine.state.cluster
         if cluster:
             return [dict(m) for m in cluster]

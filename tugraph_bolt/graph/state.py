@@ -186,25 +186,54 @@ class GraphState:
         when they reached it through snapshots taken at different moments.
         """
         h = hashlib.sha256()
-        for nid in self.node_ids():
-            rec = self.nodes[nid]
-            h.update(pack_value(["n", nid, list(rec.labels), _sorted_items(rec.props), rec.version]))
-        for rid in self.rel_ids():
-            rec = self.rels[rid]
-            h.update(pack_value(["r", rid, rec.type, rec.start, rec.end,
-                                 _sorted_items(rec.props), rec.version]))
-        h.update(pack_value(["k", sorted(self.prop_keys)]))
-        for name in sorted(self.vertex_labels):
-            h.update(pack_value(["vl", list(self.vertex_labels[name])]))
-        for name in sorted(self.edge_labels):
-            h.update(pack_value(["el", list(self.edge_labels[name])]))
-        for key in sorted(self.index_specs):
-            h.update(pack_value(["ix", list(self.index_specs[key])]))
-        for name in sorted(self.users):
-            h.update(pack_value(["u", list(self.users[name])]))
-        h.update(pack_value(["c", _canonical(self.cluster)]))
-        h.update(pack_value(["id", sorted(self.next_ids.items()), self.schema_version]))
+        for _part, chunks in self._digest_chunks():
+            for chunk in chunks:
+                h.update(chunk)
         return h.hexdigest()
+
+    def digest_parts(self) -> dict[str, str]:
+        """One sha256 per part of the digest, to see WHICH part two replicas disagree on."""
+        out = {}
+        for part, chunks in self._digest_chunks():
+            h = hashlib.sha256()
+            for chunk in chunks:
+                h.update(chunk)
+            out[part] = h.hexdigest()
+        return out
+
+    def _digest_chunks(self):
+        def nodes():
+            for nid in self.node_ids():
+                rec = self.nodes[nid]
+                yield pack_value(["n", nid, list(rec.labels), _sorted_items(rec.props),
+                                  rec.version])
+
+        def rels():
+            for rid in self.rel_ids():
+                rec = self.rels[rid]
+                yield pack_value(["r", rid, rec.type, rec.start, rec.end,
+                                  _sorted_items(rec.props), rec.version])
+
+        def schema():
+            yield pack_value(["k", sorted(self.prop_keys)])
+            for name in sorted(self.vertex_labels):
+                yield pack_value(["vl", list(self.vertex_labels[name])])
+            for name in sorted(self.edge_labels):
+                yield pack_value(["el", list(self.edge_labels[name])])
+            for key in sorted(self.index_specs):
+                yield pack_value(["ix", list(self.index_specs[key])])
+
+        def users():
+            for name in sorted(self.users):
+                yield pack_value(["u", list(self.users[name])])
+
+        yield "nodes", nodes()
+        yield "relationships", rels()
+        yield "schema", schema()
+        yield "users", users()
+        yield "cluster", iter([pack_value(["c", _canonical(self.cluster)])])
+        yield "ids", iter([pack_value(["id", sorted(self.next_ids.items()),
+                                       self.schema_version])])
 
 
 def _sorted_items(props: dict) -> list:

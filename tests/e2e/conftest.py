@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -73,6 +74,18 @@ def single_node(tmp_path):
         yield node
     finally:
         node.stop()
+
+
+@contextlib.contextmanager
+def running_cluster(workdir, size: int = 3):
+    """A fresh local cluster with a leader elected; stopped on exit (the one helper)."""
+    c = LocalCluster.fresh(workdir, size=size)
+    c.start(timeout=60)
+    try:
+        leader_of(c, 60)
+        yield c
+    finally:
+        c.stop()
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

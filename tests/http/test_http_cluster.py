@@ -10,11 +10,11 @@ import subprocess
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.conftest import leader_of
+from tests.e2e.conftest import leader_of, running_cluster
 from tests.http.conftest import Http
 from tests.http.png import count_color, read_png
 from tugraph_bolt.client import BoltClient
-from tugraph_bolt.devcluster import LocalCluster, wait_until
+from tugraph_bolt.devcluster import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
@@ -23,13 +23,8 @@ LEADER_ROW_RGB = (0xE6, 0xF4, 0xEA)  # index.html: tr.leader td background
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    c = LocalCluster.fresh(tmp_path_factory.mktemp("http-cluster"), size=3)
-    c.start(timeout=60)
-    try:
-        leader_of(c, 60)
+    with running_cluster(tmp_path_factory.mktemp("http-cluster")) as c:
         yield c
-    finally:
-        c.stop()
 
 
 def http_of(node) -> Http:

@@ -9,21 +9,16 @@ import sys
 
 import pytest
 
-from tests.e2e.conftest import leader_of
-from tugraph_bolt.devcluster import LocalCluster, free_ports, wait_until
+from tests.e2e.conftest import leader_of, running_cluster
+from tugraph_bolt.devcluster import free_ports, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    c = LocalCluster.fresh(tmp_path_factory.mktemp("cli-cluster"), size=3)
-    c.start(timeout=60)
-    try:
-        leader_of(c, 60)
+    with running_cluster(tmp_path_factory.mktemp("cli-cluster")) as c:
         yield c
-    finally:
-        c.stop()
 
 
 def everywhere(cluster) -> str:
@@ -47,7 +42,8 @@ def test_status_shows_members_roles_leader_term_and_lag(run_cli, cluster):
         lines = out.splitlines()
         rows = [[c.strip() for c in line.split("|")[1:-1]] for line in lines[4:-1]]
         roles = sorted(r[3] for r in rows)
-        return (lines, rows) if roles == ["follower", "follower", "leader"] else None
+        known = lines[0].startswith("leader: node ")
+        return (lines, rows) if known and roles == ["follower", "follower", "leader"] else None
 
     lines, rows = wait_until(settled, 30, what="one leader and two followers")
     leader = leader_of(cluster)

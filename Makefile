@@ -21,9 +21,11 @@ run: $(STAMP)
 ## The whole test suite: unit tiers, Cypher, the TCK, in-process clusters, real processes.
 ## Two runs: the fast tiers on two workers, then the process tiers one test at a time (two
 ## clusters electing leaders side by side on two cores only make timing flaky; pytest 9.2
-## with xdist 3.8 ignores xdist_group, so the split is done here).
+## with xdist 3.8 ignores xdist_group, so the split is done here). Naming tests/tck as well
+## (pytest collects it once) loads its conftest in the xdist controller, which then prints
+## the TCK pass count per directory.
 test: $(STAMP)
-	$(PY) -m pytest -n 2 -q -ra -m "not slow and not docker" tests
+	$(PY) -m pytest -n 2 -q -ra -m "not slow and not docker" tests tests/tck
 	$(PY) -m pytest -q -ra -m "slow or docker" tests
 
 ## The fast loop: everything but the TCK and the slow process/cluster tests.
